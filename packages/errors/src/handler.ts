@@ -1,0 +1,177 @@
+import { STATUS_CODES } from 'node:http'
+import { inspect } from 'node:util'
+import type { FastifyReply, FastifyRequest, FastifyBaseLogger } from 'fastify'
+import { codeForStatus, isAppError } from './app-error.js'
+import { PROBLEM_CONTENT_TYPE, type ProblemDetails, type ValidationIssue } from './problem.js'
+import type { ResolvedErrorsOptions } from './options.js'
+
+const CODE_PATTERN = /^[A-Z][A-Z0-9_]*$/
+const MAX_VALIDATION_ISSUES = 20
+
+interface Classified {
+  status: number
+  code: string
+  /** undefined: the client gets the generic detail */
+  detail: string | undefined
+  headers?: Readonly<Record<string, string>> | undefined
+  errors?: ValidationIssue[]
+  details?: unknown
+}
+
+const INTERNAL: Classified = { status: 500, code: 'INTERNAL_SERVER_ERROR', detail: undefined }
+
+// A thrown value may be a Proxy or carry throwing getters: every read is guarded.
+function read (value: unknown, key: PropertyKey): unknown {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return undefined
+  try {
+    return (value as Record<PropertyKey, unknown>)[key]
+  } catch {
+    return undefined
+  }
+}
+
+function asStatus (value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 400 && value <= 599 ? value : undefined
+}
+
+function asString (value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined
+}
+
+function validationIssues (validation: unknown[], context: unknown): ValidationIssue[] {
+  const prefix = typeof context === 'string' ? `/${context}` : ''
+  const issues: ValidationIssue[] = []
+  for (const item of validation.slice(0, MAX_VALIDATION_ISSUES)) {
+    const params = read(item, 'params')
+    // Only names from the schema go into the path, never anything from the submitted value.
+    const extra = asString(read(params, 'missingProperty')) ?? asString(read(params, 'additionalProperty'))
+    const instancePath = asString(read(item, 'instancePath')) ?? ''
+    issues.push({
+      path: `${prefix}${instancePath}${extra === undefined ? '' : `/${extra}`}` || '/',
+      message: asString(read(item, 'message')) ?? 'is invalid'
+    })
+  }
+  return issues
+}
+
+export function classify (thrown: unknown): Classified {
+  if (isAppError(thrown)) {
+    const expose = read(thrown, 'expose') === true
+    return {
+      status: asStatus(read(thrown, 'status')) ?? 500,
+      code: asString(read(thrown, 'code')) ?? 'INTERNAL_SERVER_ERROR',
+      detail: expose ? asString(read(thrown, 'message')) : undefined,
+      headers: read(thrown, 'headers') as Classified['headers'],
+      details: expose ? read(thrown, 'details') : undefined
+    }
+  }
+  const code = asString(read(thrown, 'code'))
+  const status = asStatus(read(thrown, 'statusCode')) ?? asStatus(read(thrown, 'status'))
+  const validation = read(thrown, 'validation')
+  if (code === 'FST_ERR_VALIDATION' && Array.isArray(validation)) {
+    return {
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      detail: 'The request did not match the schema.',
+      errors: validationIssues(validation, read(thrown, 'validationContext'))
+    }
+  }
+  if (status === undefined) return INTERNAL
+  if (code?.startsWith('FST_') === true && (status < 500 || status === 503)) {
+    return { status, code: codeForStatus(status), detail: asString(read(thrown, 'message')) }
+  }
+  if (read(thrown, 'expose') === true) {
+    return {
+      status,
+      code: code !== undefined && CODE_PATTERN.test(code) ? code : codeForStatus(status),
+      detail: asString(read(thrown, 'message'))
+    }
+  }
+  return INTERNAL
+}
+
+function describe (thrown: unknown): string {
+  try {
+    return inspect(thrown, { depth: 2, breakLength: Infinity })
+  } catch {
+    return `[uninspectable ${typeof thrown}]`
+  }
+}
+
+class NonErrorThrown extends Error {
+  override name = 'NonErrorThrown'
+}
+
+function isError (value: unknown): value is Error {
+  try {
+    return value instanceof Error
+  } catch {
+    return false
+  }
+}
+
+// What goes to the log: the real Error when there is one, else a stand-in that describes the value.
+function loggable (thrown: unknown): unknown {
+  return isError(thrown) ? thrown : new NonErrorThrown(`Non-error value thrown: ${describe(thrown)}`)
+}
+
+export function logError (log: FastifyBaseLogger, thrown: unknown, status: number): void {
+  const level = status >= 500 ? 'error' : 'info'
+  const msg = status >= 500 ? 'request failed' : 'request rejected'
+  try {
+    log[level]({ err: loggable(thrown), statusCode: status }, msg)
+  } catch {
+    // A serializer choked on the value (throwing getter, exotic object): still leave a trace.
+    log[level]({ err: { type: 'Unserializable', message: describe(thrown) }, statusCode: status }, msg)
+  }
+}
+
+export function pathOf (url: string): string {
+  const q = url.indexOf('?')
+  return q === -1 ? url : url.slice(0, q)
+}
+
+export function buildProblem (
+  options: ResolvedErrorsOptions,
+  request: FastifyRequest,
+  c: Classified,
+  stack: string | undefined
+): ProblemDetails {
+  const problem: ProblemDetails = {
+    type: options.typeBaseUrl === undefined ? 'about:blank' : `${options.typeBaseUrl}${c.code}`,
+    title: STATUS_CODES[c.status] ?? 'Error',
+    status: c.status,
+    detail: c.detail ?? (c.status >= 500 ? options.genericDetail : STATUS_CODES[c.status] ?? 'Error'),
+    instance: pathOf(request.url),
+    code: c.code,
+    requestId: String(request.id)
+  }
+  if (c.errors !== undefined) problem.errors = c.errors
+  if (c.details !== undefined) problem.details = c.details
+  if (stack !== undefined) problem.stack = stack
+  return problem
+}
+
+export function sendProblem (reply: FastifyReply, problem: ProblemDetails, headers?: Readonly<Record<string, string>>): FastifyReply {
+  if (headers !== undefined) {
+    for (const name of Object.keys(headers)) reply.header(name, headers[name])
+  }
+  return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem))
+}
+
+export function errorHandler (options: ResolvedErrorsOptions) {
+  return function problemErrorHandler (thrown: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    const c = classify(thrown)
+    logError(request.log, thrown, c.status)
+    const stack = options.exposeStack && c.status >= 500 ? asString(read(thrown, 'stack')) : undefined
+    return sendProblem(reply, buildProblem(options, request, c, stack), c.headers)
+  }
+}
+
+export function notFoundHandler (options: ResolvedErrorsOptions) {
+  const c: Classified = { status: 404, code: 'NOT_FOUND', detail: 'No route matches this method and path.' }
+  return function problemNotFoundHandler (request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    request.log.info({ statusCode: 404 }, 'route not found')
+    return sendProblem(reply, buildProblem(options, request, c, undefined))
+  }
+}

@@ -1,0 +1,2 @@
+export { logCapture, type LogLine } from './log-capture.js'
+export { assertPackageExports, assertErrorTable, loadBuiltPackage, readmeErrorCodes } from './package-contract.js'
