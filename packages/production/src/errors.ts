@@ -1,0 +1,11 @@
+import createFastifyError from '@fastify/error'
+
+/** Error codes this package throws at registration. Each is listed in the README's errors table. */
+export const codes = {
+  FP_ERR_PRODUCTION_OPTIONS: createFastifyError(
+    'FP_ERR_PRODUCTION_OPTIONS',
+    'Invalid fastify-production option %s: %s',
+    500,
+    TypeError
+  )
+} as const

@@ -1,0 +1,37 @@
+import type { Server } from 'node:http'
+import type { FastifyHttpOptions } from 'fastify'
+
+/** Options for `Fastify()` with an HTTP/1.1 server. */
+export type ServerOptions = FastifyHttpOptions<Server>
+
+/**
+ * Fastify constructor options a plugin cannot set after construction, chosen for production.
+ * Every value is explained in the README; `overrides` win, key by key (`http` is merged one level deep).
+ */
+export function serverOptions (overrides: ServerOptions = {}): ServerOptions {
+  const defaults = {
+    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+    // Fastify's default, stated so it is visible: bodies over 1 MiB answer 413 before parsing.
+    bodyLimit: 1_048_576,
+    // Off: with it on, any client picks its own request.ip through X-Forwarded-For. Give your proxies' addresses instead.
+    trustProxy: false,
+    // Reject bodies that try prototype pollution instead of silently stripping them.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    // A request (headers and body) must arrive within 30 s: slow-drip clients cannot pin a socket.
+    requestTimeout: 30_000,
+    // Above the 60–65 s idle timeout of common load balancers, so they never reuse a socket we just closed.
+    keepAliveTimeout: 72_000,
+    // Node checks request/headers timeouts on this interval (default 30 s): slowloris sockets end within seconds.
+    http: { connectionsCheckingInterval: 2_000, headersTimeout: 15_000 },
+    // While closing, requests that still arrive get 503 + Connection: close instead of hanging.
+    return503OnClosing: true,
+    // app.close() ends idle keep-alive sockets at once instead of waiting keepAliveTimeout.
+    forceCloseConnections: 'idle'
+  } satisfies ServerOptions
+  return {
+    ...defaults,
+    ...overrides,
+    http: { ...defaults.http, ...overrides.http }
+  }
+}
