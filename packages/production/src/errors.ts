@@ -7,5 +7,10 @@ export const codes = {
     'Invalid fastify-production option %s: %s',
     500,
     TypeError
+  ),
+  FP_ERR_PRODUCTION_STRICT: createFastifyError(
+    'FP_ERR_PRODUCTION_STRICT',
+    'strict: risky settings found: %s. Fix them (see the warn lines) or drop strict.',
+    500
   )
 } as const

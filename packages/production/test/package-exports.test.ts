@@ -10,6 +10,6 @@ t.test('default and named export, plugin metadata, import() and require() of the
   assertPackageExports(t, packageDir, 'production')
 })
 
-t.test('the README production table, the exported codes and their instances agree', async (t) => {
+t.test('the README errors table, the exported codes and their instances agree', async (t) => {
   assertErrorTable(t, packageDir, codes)
 })

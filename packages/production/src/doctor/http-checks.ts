@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto'
+import { result, type CheckResult } from './check.js'
+
+export interface HttpCheckOptions {
+  /** Base URL of the running service; nothing is sent anywhere else. */
+  url: string
+  /** Bound of every request, in ms. */
+  timeout: number
+  /** Health probe prefix. */
+  healthPrefix: string
+  /** Path of the metrics endpoint. */
+  metricsPath: string
+  /** A POST route that parses JSON, for the malformed-body check; undefined skips it. */
+  postPath: string | undefined
+}
+
+interface Seen {
+  /** 0 when no answer came */
+  status: number
+  headers: Headers
+  body: string
+  error: string
+}
+
+const SECURITY_HEADERS = ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'strict-transport-security', 'referrer-policy']
+
+export async function httpChecks (options: HttpCheckOptions): Promise<CheckResult[]> {
+  const base = new URL(options.url)
+  const marker = randomBytes(6).toString('hex')
+
+  async function call (path: string, init: RequestInit = {}): Promise<Seen> {
+    try {
+      const res = await fetch(new URL(path, base), { ...init, redirect: 'manual', signal: AbortSignal.timeout(options.timeout) })
+      return { status: res.status, headers: res.headers, body: await res.text(), error: '' }
+    } catch (err) {
+      return { status: 0, headers: new Headers(), body: '', error: (err as Error).message }
+    }
+  }
+  const out: CheckResult[] = []
+
+  const live = await call(`${options.healthPrefix}/live`)
+  if (live.status === 0) {
+    out.push(result('process', 'http.reachable', 'service answers', 'fail', `no answer from ${base.origin}: ${live.error}`, 'start the service, or pass the right --url'))
+    return out
+  }
+  out.push(result('monitoring', 'http.liveness', 'liveness probe answers 200', live.status === 200 ? 'pass' : 'fail',
+    `GET ${options.healthPrefix}/live → ${live.status}`, 'register @fastify-production/health (or fastify-production)'))
+
+  const ready = await call(`${options.healthPrefix}/ready`)
+  out.push(result('monitoring', 'http.readiness', 'readiness probe answers', ready.status === 200 ? 'pass' : ready.status === 503 ? 'warn' : 'fail',
+    `GET ${options.healthPrefix}/ready → ${ready.status}${ready.status === 503 ? ' (not ready now: a dependency check fails or the service is draining)' : ''}`,
+    ready.status === 503 ? 'look at the readiness body: which check fails' : 'register @fastify-production/health'))
+
+  const missingPath = `/__fastify_production_doctor_${marker}`
+  const notFound = await call(missingPath, { headers: { 'x-request-id': `doctor-${marker}`, origin: 'https://doctor-unknown-origin.invalid' } })
+
+  for (const [where, seen] of [['200', live], ['404', notFound]] as const) {
+    const missing = SECURITY_HEADERS.filter((h) => !seen.headers.has(h))
+    out.push(result('security', `http.headers-on-${where}`, `security headers on a ${where}`, missing.length === 0 ? 'pass' : 'fail',
+      missing.length === 0 ? 'all present' : `missing: ${missing.join(', ')}`, 'register @fastify-production/security'))
+  }
+  const powered = [live, notFound].some((s) => s.headers.has('x-powered-by'))
+  out.push(result('security', 'http.no-powered-by', 'no X-Powered-By', powered ? 'fail' : 'pass', powered ? 'X-Powered-By is sent' : 'not sent', 'remove the header (helmet does)'))
+
+  const acao = notFound.headers.get('access-control-allow-origin')
+  out.push(result('security', 'http.cors-unknown-origin', 'an unknown origin gets no CORS headers', acao === null ? 'pass' : 'fail',
+    acao === null ? 'no Access-Control-Allow-Origin for https://doctor-unknown-origin.invalid' : `Access-Control-Allow-Origin: ${acao}`,
+    'list exact origins in security.cors.origins; never * or reflect-all'))
+
+  const limit = notFound.headers.get('ratelimit-limit')
+  out.push(result('security', 'http.rate-limit', 'rate-limit headers on ordinary routes', limit === null ? 'fail' : 'pass',
+    limit === null ? 'no ratelimit-* headers on a 404' : `ratelimit-limit: ${limit}`, 'turn rate limiting on (security.rateLimit)'))
+
+  const type = String(notFound.headers.get('content-type'))
+  const stack = /\bat .+:\d+:\d+|"stack"/.test(notFound.body)
+  out.push(result('errors', 'http.problem-json', 'errors are problem+json without stack traces', type.startsWith('application/problem+json') && !stack ? 'pass' : 'fail',
+    `404 (${notFound.status}) content-type ${type}${stack ? ', body carries a stack trace' : ''}`, 'register @fastify-production/errors; never enable exposeStack in production'))
+
+  const echoed = String(notFound.headers.get('x-request-id'))
+  out.push(result('logging', 'http.request-id', 'request ids are echoed', echoed === `doctor-${marker}` ? 'pass' : 'fail',
+    `sent x-request-id doctor-${marker}, got ${echoed}`, 'register @fastify-production/logging and use serverOptions()'))
+
+  const metrics = await call(options.metricsPath)
+  out.push(result('monitoring', 'http.metrics-protected', `${options.metricsPath} refuses an anonymous scrape`, metrics.status === 200 ? 'fail' : 'pass',
+    `GET ${options.metricsPath} without credentials → ${metrics.status}`, 'set metrics.token or metrics.port'))
+
+  if (options.postPath === undefined) {
+    out.push(result('errors', 'http.malformed-json', 'malformed JSON gets a clean 400', 'skip', 'no --post route given', 'pass --post /some-json-route'))
+  } else {
+    const bad = await call(options.postPath, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"doctor": ' })
+    const leaks = /Unexpected|JSON at position|SyntaxError|\bat .+:\d+/.test(bad.body)
+    out.push(result('errors', 'http.malformed-json', 'malformed JSON gets a clean 400', bad.status === 400 && !leaks ? 'pass' : 'fail',
+      `POST ${options.postPath} with a broken body → ${bad.status}${leaks ? ', body shows parser internals' : ''}`, 'register @fastify-production/errors'))
+  }
+  return out
+}

@@ -1,0 +1,125 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { getHeapStatistics } from 'node:v8'
+
+/** One risky setting: a stable code, what is wrong, and the one-line fix. */
+export interface Finding {
+  code: string
+  /** Where the guides file it. */
+  group: 'process' | 'errors' | 'config' | 'security' | 'performance' | 'deployment'
+  /** Certain trouble (a failure in the doctor), not only a risk. */
+  severe: boolean
+  message: string
+  fix: string
+}
+
+/** Facts about the process and its container that make a setting risky. Read once, at ready. */
+export interface RuntimeFacts {
+  nodeEnv: string | undefined
+  nodeVersion: string
+  today: Date
+  uid: number | undefined
+  heapLimitBytes: number
+  /** The container's memory limit (cgroup v2 `memory.max` or v1 `memory.limit_in_bytes`); undefined when unlimited. */
+  containerMemoryBytes: number | undefined
+  maxOldSpaceSizeSet: boolean
+  sourceMapsEnabled: boolean
+  /** `.js.map` files sit beside the entry script. */
+  entryHasSourceMaps: boolean
+}
+
+// End of life of each Node.js major (nodejs.org release schedule); odd majors live ~8 months.
+const NODE_EOL: Readonly<Record<number, string>> = {
+  18: '2025-04-30', 19: '2023-06-01', 20: '2026-04-30', 21: '2024-06-01', 22: '2027-04-30',
+  23: '2025-06-01', 24: '2028-04-30', 25: '2026-06-01', 26: '2029-04-30', 27: '2027-06-01'
+}
+
+// cgroup v1 reports "no limit" as a huge number near 2^63.
+const UNLIMITED = 2 ** 60
+
+function readNumberFile (path: string): number | undefined {
+  try {
+    const text = readFileSync(path, 'utf8').trim()
+    const value = Number(text)
+    return text === 'max' || !Number.isFinite(value) || value >= UNLIMITED ? undefined : value
+  } catch {
+    return undefined
+  }
+}
+
+export function containerMemoryLimit (root = '/sys/fs/cgroup'): number | undefined {
+  return readNumberFile(`${root}/memory.max`) ?? readNumberFile(`${root}/memory/memory.limit_in_bytes`)
+}
+
+export function hasSourceMapsBeside (entry: string | undefined): boolean {
+  if (entry === undefined) return false
+  try {
+    return readdirSync(dirname(entry)).some((name) => name.endsWith('.js.map'))
+  } catch {
+    return false
+  }
+}
+
+export function readRuntimeFacts (): RuntimeFacts {
+  const flags = `${process.execArgv.join(' ')} ${String(process.env.NODE_OPTIONS)}`
+  return {
+    nodeEnv: process.env.NODE_ENV,
+    nodeVersion: process.versions.node,
+    today: new Date(),
+    uid: process.getuid?.(),
+    heapLimitBytes: getHeapStatistics().heap_size_limit,
+    containerMemoryBytes: containerMemoryLimit(),
+    maxOldSpaceSizeSet: /--max-old-space-size/.test(flags),
+    sourceMapsEnabled: process.sourceMapsEnabled,
+    entryHasSourceMaps: hasSourceMapsBeside(process.argv[1])
+  }
+}
+
+const MiB = 1024 * 1024
+
+export function runtimeFindings (f: RuntimeFacts): Finding[] {
+  const found: Finding[] = []
+  if (f.nodeEnv !== 'production') {
+    found.push({ code: 'FP_WARN_NODE_ENV', group: 'config', severe: false, message: `NODE_ENV is ${f.nodeEnv === undefined ? 'not set' : `"${f.nodeEnv}"`}`, fix: 'set NODE_ENV=production in the deployment' })
+  }
+  const major = Number(f.nodeVersion.split('.')[0])
+  const eol = NODE_EOL[major]
+  if (eol !== undefined && f.today.toISOString().slice(0, 10) > eol) {
+    found.push({ code: 'FP_WARN_NODE_EOL', group: 'process', severe: true, message: `Node.js ${major} reached its end of life on ${eol}: no more security fixes`, fix: 'move to a supported LTS (see nodejs.org/en/about/previous-releases)' })
+  }
+  if (f.uid === 0) {
+    found.push({ code: 'FP_WARN_ROOT_USER', group: 'deployment', severe: false, message: 'the process runs as root', fix: 'run as an unprivileged user (Dockerfile: USER node)' })
+  }
+  if (f.containerMemoryBytes !== undefined) {
+    const limitMb = Math.round(f.containerMemoryBytes / MiB)
+    if (!f.maxOldSpaceSizeSet) {
+      found.push({ code: 'FP_WARN_HEAP_UNSET', group: 'performance', severe: false, message: `the container allows ${limitMb} MiB but --max-old-space-size is not set`, fix: `start node with --max-old-space-size=${Math.floor(limitMb * 0.75)} (75% of the limit)` })
+    } else if (f.heapLimitBytes > f.containerMemoryBytes * 0.75) {
+      found.push({ code: 'FP_WARN_HEAP_ABOVE_LIMIT', group: 'performance', severe: true, message: `the heap may grow to ${Math.round(f.heapLimitBytes / MiB)} MiB, above 75% of the container's ${limitMb} MiB: the OOM killer strikes first`, fix: `lower --max-old-space-size to ${Math.floor(limitMb * 0.75)}` })
+    }
+  }
+  if (f.entryHasSourceMaps && !f.sourceMapsEnabled) {
+    found.push({ code: 'FP_WARN_SOURCE_MAPS', group: 'errors', severe: false, message: 'source maps ship beside the code but are not enabled: stack traces point into compiled files', fix: 'start node with --enable-source-maps' })
+  }
+  return found
+}
+
+/** Settings of the app and of the suite's packages that the umbrella can see at ready. */
+export interface AppFacts {
+  trustProxy: unknown
+  keepAliveTimeout: number | undefined
+}
+
+/** The idle timeout of common load balancers (AWS ALB 60 s, GCP 600 s, nginx 75 s upstream keepalive). */
+export const LOAD_BALANCER_IDLE_MS = 65_000
+
+export function appFindings (a: AppFacts): Finding[] {
+  const found: Finding[] = []
+  if (a.trustProxy === true) {
+    found.push({ code: 'FP_WARN_TRUST_PROXY', group: 'security', severe: true, message: 'trustProxy is true: any client sets its own request.ip with X-Forwarded-For', fix: 'set trustProxy to your proxies\' addresses, e.g. [\'10.0.0.0/8\']' })
+  }
+  if (a.keepAliveTimeout !== undefined && a.keepAliveTimeout <= LOAD_BALANCER_IDLE_MS) {
+    found.push({ code: 'FP_WARN_KEEP_ALIVE', group: 'performance', severe: false, message: `keepAliveTimeout is ${a.keepAliveTimeout} ms, not above a load balancer's ${LOAD_BALANCER_IDLE_MS} ms idle timeout: it may reuse a socket we just closed (502s)`, fix: 'use serverOptions() or set keepAliveTimeout to 72000' })
+  }
+  return found
+}
