@@ -30,8 +30,16 @@ export interface RuntimeFacts {
 
 // End of life of each Node.js major (nodejs.org release schedule); odd majors live ~8 months.
 const NODE_EOL: Readonly<Record<number, string>> = {
-  18: '2025-04-30', 19: '2023-06-01', 20: '2026-04-30', 21: '2024-06-01', 22: '2027-04-30',
-  23: '2025-06-01', 24: '2028-04-30', 25: '2026-06-01', 26: '2029-04-30', 27: '2027-06-01'
+  18: '2025-04-30',
+  19: '2023-06-01',
+  20: '2026-04-30',
+  21: '2024-06-01',
+  22: '2027-04-30',
+  23: '2025-06-01',
+  24: '2028-04-30',
+  25: '2026-06-01',
+  26: '2029-04-30',
+  27: '2027-06-01'
 }
 
 // cgroup v1 reports "no limit" as a huge number near 2^63.

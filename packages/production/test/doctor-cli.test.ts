@@ -82,8 +82,12 @@ t.test('--url against a service that does everything right: every check passes, 
   let readyStatus = 200
   const server = createServer((req, res) => {
     const headers: Record<string, string> = {
-      'content-security-policy': "default-src 'none'", 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY',
-      'strict-transport-security': 'max-age=31536000', 'referrer-policy': 'no-referrer', 'ratelimit-limit': '100',
+      'content-security-policy': "default-src 'none'",
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'strict-transport-security': 'max-age=31536000',
+      'referrer-policy': 'no-referrer',
+      'ratelimit-limit': '100',
       'x-request-id': String(req.headers['x-request-id'] ?? 'generated')
     }
     if (req.url === '/health/live') return res.writeHead(200, headers).end('{}')

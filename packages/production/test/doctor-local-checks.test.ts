@@ -9,8 +9,15 @@ import type { RuntimeFacts } from '../src/risk.js'
 
 const MiB = 1024 * 1024
 const runtime: RuntimeFacts = {
-  nodeEnv: 'production', nodeVersion: '22.12.0', today: new Date('2026-11-21'), uid: 1000, heapLimitBytes: 1536 * MiB,
-  containerMemoryBytes: 2048 * MiB, maxOldSpaceSizeSet: true, sourceMapsEnabled: true, entryHasSourceMaps: true
+  nodeEnv: 'production',
+  nodeVersion: '22.12.0',
+  today: new Date('2026-11-21'),
+  uid: 1000,
+  heapLimitBytes: 1536 * MiB,
+  containerMemoryBytes: 2048 * MiB,
+  maxOldSpaceSizeSet: true,
+  sourceMapsEnabled: true,
+  entryHasSourceMaps: true
 }
 const base = { runtime, openFilesLimit: 65536, threadpoolSize: '8', shutdownSeconds: 30, healthPrefix: '/health' }
 
