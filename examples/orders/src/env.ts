@@ -1,24 +1,37 @@
 import { randomBytes } from 'node:crypto'
+import { loadConfig, RequiredInProduction, Secret, Type, type Config, type Static } from '@fastify-production/config'
 
-/** The service's environment. Every variable is listed in .env.example. */
-export interface Env {
-  PORT: number
-  HOST: string
-  LOG_LEVEL: string
-  DATABASE_URL: string | undefined
-  DEMO_USERNAME: string
-  DEMO_PASSWORD: string
-  AUTH_TOKEN_SECRET: string
+const LogLevel = Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' })
+
+/** The service's whole environment; .env.example lists the same variables. */
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  LOG_LEVEL: LogLevel,
+  DATABASE_URL: Type.Optional(Secret(Type.String({ format: 'uri' }))),
+  DEMO_USERNAME: Type.String({ minLength: 1, default: 'demo' }),
+  DEMO_PASSWORD: Secret(RequiredInProduction(Type.String({ minLength: 12 }))),
+  AUTH_TOKEN_SECRET: Secret(RequiredInProduction(Type.String({ minLength: 32 }))),
+  METRICS_TOKEN: Secret(RequiredInProduction(Type.String({ minLength: 16 })))
+})
+
+declare module '@fastify-production/config' {
+  interface FastifyProductionConfig extends Static<typeof EnvSchema> {}
 }
 
-export function readEnv (source: NodeJS.ProcessEnv = process.env): Env {
+export type Env = Config<typeof EnvSchema>
+
+/** Validates the environment before the app exists: a bad one stops here, naming every variable at fault. */
+export function readEnv (source: Record<string, string | undefined> = process.env): Env {
+  return loadConfig(EnvSchema, { source })
+}
+
+/** Development fallbacks for the secrets production must set (RequiredInProduction refuses to boot without them). */
+export function devSecrets (env: Env): { demoPassword: string, tokenSecret: string } {
   return {
-    PORT: Number(source.PORT ?? 3000),
-    HOST: source.HOST ?? '127.0.0.1',
-    LOG_LEVEL: source.LOG_LEVEL ?? 'info',
-    DATABASE_URL: source.DATABASE_URL,
-    DEMO_USERNAME: source.DEMO_USERNAME ?? 'demo',
-    DEMO_PASSWORD: source.DEMO_PASSWORD ?? 'demo-password',
-    AUTH_TOKEN_SECRET: source.AUTH_TOKEN_SECRET ?? randomBytes(32).toString('hex')
+    demoPassword: env.DEMO_PASSWORD ?? 'demo-password',
+    // A random key per process: tokens die with it. Multi-worker runs set AUTH_TOKEN_SECRET once in the primary (server.ts).
+    tokenSecret: env.AUTH_TOKEN_SECRET ?? randomBytes(32).toString('hex')
   }
 }

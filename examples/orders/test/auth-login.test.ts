@@ -2,12 +2,12 @@ import t from 'tap'
 import { buildApp } from '../src/app.js'
 import { authService } from '../src/auth/service.js'
 
-const env = { DEMO_USERNAME: 'alice', DEMO_PASSWORD: 's3cret-pass', AUTH_TOKEN_SECRET: 'k'.repeat(32) }
+const env = { DEMO_USERNAME: 'alice', DEMO_PASSWORD: 's3cret-passw0rd', AUTH_TOKEN_SECRET: 'k'.repeat(32) }
 
 t.test('POST /auth/login with the configured credentials answers a token', async (t) => {
   const app = await buildApp({ env, server: { logger: false } })
   t.teardown(() => app.close())
-  const res = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'alice', password: 's3cret-pass' } })
+  const res = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'alice', password: 's3cret-passw0rd' } })
   t.equal(res.statusCode, 200)
   const body = res.json()
   t.match(body.token, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
@@ -17,7 +17,7 @@ t.test('POST /auth/login with the configured credentials answers a token', async
 t.test('wrong username or password: 401 problem, nothing echoed', async (t) => {
   const app = await buildApp({ env, server: { logger: false } })
   t.teardown(() => app.close())
-  for (const payload of [{ username: 'alice', password: 'guess-one' }, { username: 'mallory', password: 's3cret-pass' }]) {
+  for (const payload of [{ username: 'alice', password: 'guess-one' }, { username: 'mallory', password: 's3cret-passw0rd' }]) {
     const res = await app.inject({ method: 'POST', url: '/auth/login', payload })
     t.equal(res.statusCode, 401)
     t.match(res.json(), { code: 'INVALID_CREDENTIALS', detail: 'Wrong username or password.' })
@@ -33,4 +33,19 @@ t.test('tokens are signed with the secret and expire after the ttl', async (t) =
   t.equal(session.expiresAt, new Date(1_060_000).toISOString())
   t.not(session.token, other.login({ username: 'u', password: 'p' }).token, 'another secret signs differently')
   t.same(JSON.parse(Buffer.from(session.token.split('.')[0] as string, 'base64url').toString()), { sub: 'u', exp: 1_060_000 })
+})
+
+t.test('POST /auth/login is on the strict tier: the 6th attempt in a minute is a 429 problem', async (t) => {
+  const app = await buildApp({ env, server: { logger: false } })
+  t.teardown(() => app.close())
+  const statuses: number[] = []
+  for (let i = 0; i < 6; i++) {
+    statuses.push((await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'alice', password: `guess-${i}` } })).statusCode)
+  }
+  t.same(statuses, [401, 401, 401, 401, 401, 429])
+  const limited = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'alice', password: 's3cret-passw0rd' } })
+  t.equal(limited.statusCode, 429, 'even the right password waits')
+  t.equal(limited.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(limited.headers['retry-after'], /^\d+$/)
+  t.equal((await app.inject({ url: '/orders' })).statusCode, 200, 'other routes keep their own budget')
 })

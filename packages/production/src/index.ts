@@ -1,23 +1,37 @@
 import fp from 'fastify-plugin'
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyPluginCallback } from 'fastify'
 import errors from '@fastify-production/errors'
-import { resolveOptions, type ProductionOptions } from './options.js'
-import { appFindings, readRuntimeFacts, runtimeFindings } from './risk.js'
+import config from '@fastify-production/config'
+import logging from '@fastify-production/logging'
+import metrics from '@fastify-production/metrics'
+import health from '@fastify-production/health'
+import security from '@fastify-production/security'
+import shutdown from '@fastify-production/shutdown'
+import { PACKAGE_KEYS, resolveOptions, type PackageKey, type ProductionOptions } from './options.js'
+import { appFindings, packageFindings, readRuntimeFacts, runtimeFindings } from './risk.js'
 import { readTrustProxy } from './trust-proxy.js'
 import { codes } from './errors.js'
 
+const PLUGINS: Readonly<Record<PackageKey, FastifyPluginCallback<never> | FastifyPluginAsync<never>>> = {
+  errors, config, logging, metrics, health, security, shutdown
+}
+
 const productionPlugin: FastifyPluginAsync<ProductionOptions> = async function production (fastify, options) {
   const resolved = resolveOptions(options)
-  const enabled: string[] = []
-  if (resolved.errors !== false) {
-    await fastify.register(errors, resolved.errors)
-    enabled.push('errors')
+  const enabled: PackageKey[] = []
+  for (const key of PACKAGE_KEYS) {
+    const packageOptions = resolved[key]
+    if (packageOptions === false) continue
+    await fastify.register(PLUGINS[key], packageOptions as never)
+    enabled.push(key)
   }
+
   fastify.addHook('onReady', async function startupReport () {
     fastify.log.info({ packages: enabled }, `fastify-production: ${enabled.length === 0 ? 'no packages' : enabled.join(', ')} on`)
     const findings = [
       ...runtimeFindings(readRuntimeFacts()),
-      ...appFindings({ trustProxy: readTrustProxy(fastify), keepAliveTimeout: fastify.initialConfig.keepAliveTimeout })
+      ...appFindings({ trustProxy: readTrustProxy(fastify), keepAliveTimeout: fastify.initialConfig.keepAliveTimeout }),
+      ...packageFindings(resolved)
     ]
     for (const f of findings) fastify.log.warn({ code: f.code, fix: f.fix }, f.message)
     if (resolved.strict && findings.length > 0) {
@@ -33,5 +47,13 @@ export default production
 export { serverOptions, type ServerOptions } from './server-options.js'
 export type { ProductionOptions } from './options.js'
 export { codes }
-export { runtimeFindings, appFindings, readRuntimeFacts, type Finding, type RuntimeFacts, type AppFacts } from './risk.js'
+export { runtimeFindings, appFindings, packageFindings, readRuntimeFacts, type Finding, type RuntimeFacts, type AppFacts } from './risk.js'
 export * from '@fastify-production/errors'
+export { loadConfig, Secret, RequiredInProduction, type FastifyProductionConfig } from '@fastify-production/config'
+export { getLogger, requestContext, loggerOptions, requestIdOptions } from '@fastify-production/logging'
+export type { ConfigOptions } from '@fastify-production/config'
+export type { LoggingOptions } from '@fastify-production/logging'
+export type { MetricsOptions } from '@fastify-production/metrics'
+export type { HealthOptions, HealthCheckFunction } from '@fastify-production/health'
+export type { SecurityOptions } from '@fastify-production/security'
+export type { ShutdownOptions } from '@fastify-production/shutdown'

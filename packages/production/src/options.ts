@@ -1,15 +1,34 @@
 import type { ErrorsOptions } from '@fastify-production/errors'
+import type { ConfigOptions } from '@fastify-production/config'
+import type { LoggingOptions } from '@fastify-production/logging'
+import type { MetricsOptions } from '@fastify-production/metrics'
+import type { HealthOptions } from '@fastify-production/health'
+import type { SecurityOptions } from '@fastify-production/security'
+import type { ShutdownOptions } from '@fastify-production/shutdown'
 import { codes } from './errors.js'
 
 /** Options of `fastify-production`: each key takes that package's options, or `false` to leave it out. */
 export interface ProductionOptions {
   /** @fastify-production/errors options. @default {} */
   errors?: ErrorsOptions | false
+  /** @fastify-production/config options (`schema`, `dotenv`...). @default {} (only the NODE_ENV flags) */
+  config?: ConfigOptions | false
+  /** @fastify-production/logging plugin options; pair with `serverOptions()` for the logger itself. @default {} */
+  logging?: LoggingOptions | false
+  /** @fastify-production/metrics options; in production give `token` or `port`. @default {} */
+  metrics?: MetricsOptions | false
+  /** @fastify-production/health options (`checks`, load shedding limits). @default {} */
+  health?: HealthOptions | false
+  /** @fastify-production/security options (`cors`, `rateLimit`, `headers`). @default {} (headers, 100/min rate limit, CORS off) */
+  security?: SecurityOptions | false
+  /** @fastify-production/shutdown options (`delay`, `timeout`). @default {} */
+  shutdown?: ShutdownOptions | false
   /** Fail the boot (FP_ERR_PRODUCTION_STRICT) instead of warning when a risky setting is found; for CI and staging. @default false */
   strict?: boolean
 }
 
-export const PACKAGE_KEYS = ['errors'] as const
+/** In registration order: errors first so every later error is problem+json; metrics before health and security so they can count through it; shutdown last, as it drives the others. */
+export const PACKAGE_KEYS = ['errors', 'config', 'logging', 'metrics', 'health', 'security', 'shutdown'] as const
 export type PackageKey = typeof PACKAGE_KEYS[number]
 
 export type ResolvedProductionOptions = { [K in PackageKey]: Exclude<ProductionOptions[K], undefined> } & { strict: boolean }

@@ -131,3 +131,31 @@ export function appFindings (a: AppFacts): Finding[] {
   }
   return found
 }
+
+/** The umbrella's package options, as far as the risk checks read them. */
+export interface PackageFacts {
+  security: false | { cors?: false | { origins?: ReadonlyArray<string | RegExp> }, rateLimit?: false | object }
+  metrics: false | { token?: string, port?: number, public?: boolean }
+  shutdown: false | { timeout?: number }
+}
+
+/** Kubernetes' default terminationGracePeriodSeconds, the budget most platforms give a shutdown. */
+export const TYPICAL_GRACE_MS = 30_000
+
+export function packageFindings (p: PackageFacts): Finding[] {
+  const found: Finding[] = []
+  if (p.security === false || p.security.rateLimit === false) {
+    found.push({ code: 'FP_WARN_RATE_LIMIT_OFF', group: 'security', severe: false, message: 'rate limiting is off: one client can take the whole service', fix: 'keep security.rateLimit on (100/min by default) and use the strict tier on login routes' })
+  }
+  if (p.security !== false && p.security.cors !== false && p.security.cors?.origins?.some((o) => o === '*') === true) {
+    found.push({ code: 'FP_WARN_CORS_WILDCARD', group: 'security', severe: false, message: 'CORS allows every origin (*)', fix: 'list the exact origins that call this API in security.cors.origins' })
+  }
+  if (p.metrics !== false && p.metrics.token === undefined && p.metrics.port === undefined) {
+    found.push({ code: 'FP_WARN_METRICS_PUBLIC', group: 'security', severe: false, message: '/metrics answers anyone: it shows routes, traffic and memory', fix: 'set metrics.token (Bearer) or metrics.port (a listener of its own)' })
+  }
+  const timeout = p.shutdown === false ? undefined : p.shutdown.timeout
+  if (timeout !== undefined && timeout > TYPICAL_GRACE_MS - 2_000) {
+    found.push({ code: 'FP_WARN_SHUTDOWN_GRACE', group: 'deployment', severe: false, message: `the shutdown may take ${timeout} ms (delay included), more than a typical 30 s grace period allows: the platform kills the process mid-drain`, fix: 'keep shutdown.timeout at 25000 or raise terminationGracePeriodSeconds above it' })
+  }
+  return found
+}

@@ -1,5 +1,7 @@
 import type { Server } from 'node:http'
 import type { FastifyHttpOptions } from 'fastify'
+import { loggerOptions, requestIdOptions } from '@fastify-production/logging'
+import { clientErrorHandler, frameworkErrorHandler } from '@fastify-production/security'
 
 /** Options for `Fastify()` with an HTTP/1.1 server. */
 export type ServerOptions = FastifyHttpOptions<Server>
@@ -10,7 +12,14 @@ export type ServerOptions = FastifyHttpOptions<Server>
  */
 export function serverOptions (overrides: ServerOptions = {}): ServerOptions {
   const defaults = {
-    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+    // pino JSON: ISO time, level labels, secrets redacted; the level from LOG_LEVEL.
+    logger: loggerOptions({ level: process.env.LOG_LEVEL ?? 'info' }),
+    // Inbound x-request-id only when well formed, else a cheap generated id; one access line per request.
+    ...requestIdOptions(),
+    // Answers Fastify gives below the hook layer (bad request lines, header overflow, bad URLs) also get
+    // the security headers and a problem body.
+    clientErrorHandler: clientErrorHandler(),
+    frameworkErrors: frameworkErrorHandler(),
     // Fastify's default, stated so it is visible: bodies over 1 MiB answer 413 before parsing.
     bodyLimit: 1_048_576,
     // Off: with it on, any client picks its own request.ip through X-Forwarded-For. Give your proxies' addresses instead.

@@ -16,18 +16,43 @@ t.test('with no options it registers every package and boots', async (t) => {
   t.match(res.json(), { code: 'NOT_FOUND', requestId: 'req-1' })
   t.equal((await app.inject({ url: '/unknown' })).json().code, 'NOT_FOUND', 'the 404 handler is the problem+json one')
   const report = logs.lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('fastify-production:'))
-  t.match(report, { level: 30, packages: ['errors'] }, 'one info line at ready names what is on')
+  t.match(report, { level: 30, packages: ['errors', 'config', 'logging', 'metrics', 'health', 'security', 'shutdown'] }, 'one info line at ready names what is on')
+  t.equal(res.headers['x-content-type-options'], 'nosniff', 'security headers')
+  t.equal(res.headers['ratelimit-limit'], '100', 'the global rate limit')
+  t.equal((await app.inject({ url: '/health/live' })).statusCode, 200, 'probes')
+  t.equal((await app.inject({ url: '/health/ready' })).statusCode, 200)
+  t.match((await app.inject({ url: '/metrics' })).body, /http_request_duration_seconds_count\{method="GET",route="\/orders\/:id",status_code="404"\} 1/, 'metrics by route template')
+  t.equal(app.shutdown?.state, 'running', 'shutdown is armed')
+  t.equal(app.config.isProduction, false)
 })
 
-t.test('a key set to false leaves that package out', async (t) => {
+t.test('every key set to false leaves every package out', async (t) => {
   const logs = logCapture()
   const app = Fastify({ logger: { level: 'info', stream: logs.stream } })
-  await app.register(production, { errors: false })
+  await app.register(production, { errors: false, config: false, logging: false, metrics: false, health: false, security: false, shutdown: false })
   t.teardown(() => app.close())
   const res = await app.inject({ url: '/unknown' })
   t.equal(res.statusCode, 404)
   t.not(res.headers['content-type'], 'application/problem+json; charset=utf-8', 'Fastify\'s own 404 answers')
+  t.equal(res.headers['x-content-type-options'], undefined)
   t.match(logs.lines.find((l) => l.msg === 'fastify-production: no packages on'), { packages: [] })
+  t.match(logs.lines.find((l) => l.code === 'FP_WARN_RATE_LIMIT_OFF'), { level: 40 })
+})
+
+t.test('one key set to false leaves just that package out', async (t) => {
+  const decorators: Record<string, string> = { config: 'config', logging: 'logging', metrics: 'metrics', health: 'health', shutdown: 'shutdown' }
+  for (const [key, decorator] of Object.entries(decorators)) {
+    const app = Fastify()
+    await app.register(production, { [key]: false })
+    await app.ready()
+    t.notOk(app.hasDecorator(decorator), `${key}: false, no fastify.${decorator}`)
+    for (const other of Object.values(decorators).filter((d) => d !== decorator)) t.ok(app.hasDecorator(other), `${key}: false keeps ${other}`)
+    await app.close()
+  }
+  const noSecurity = Fastify()
+  await noSecurity.register(production, { security: false })
+  t.teardown(() => noSecurity.close())
+  t.equal((await noSecurity.inject({ url: '/x' })).headers['x-content-type-options'], undefined, 'security: false sends no security headers')
 })
 
 t.test('package options pass through', async (t) => {
@@ -39,7 +64,7 @@ t.test('package options pass through', async (t) => {
 
 t.test('bad options fail registration with FP_ERR_PRODUCTION_OPTIONS', async (t) => {
   const cases: Array<[unknown, RegExp]> = [
-    [{ erors: {} }, /erors: is not a known option; accepted: errors/],
+    [{ erors: {} }, /erors: is not a known option; accepted: errors, config, logging, metrics, health, security, shutdown, strict/],
     [{ errors: true }, /errors: must be that package's options object, or false/],
     [{ errors: null }, /errors: must be/],
     [{ errors: [] }, /errors: must be/],

@@ -2,7 +2,7 @@ import t from 'tap'
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runtimeFindings, appFindings, type RuntimeFacts } from '../src/index.js'
+import { runtimeFindings, appFindings, packageFindings, type RuntimeFacts } from '../src/index.js'
 import { containerMemoryLimit, hasSourceMapsBeside, readRuntimeFacts } from '../src/risk.js'
 
 const MiB = 1024 * 1024
@@ -78,4 +78,20 @@ t.test('source maps are looked for beside the entry script', async (t) => {
   t.equal(hasSourceMapsBeside(join(dir, 'server.js')), true)
   t.equal(hasSourceMapsBeside(join(dir, 'missing', 'server.js')), false)
   t.equal(hasSourceMapsBeside(undefined), false, 'no entry script (a REPL)')
+})
+
+t.test('package settings: rate limit off, CORS wildcard, public metrics, a shutdown longer than the grace period', async (t) => {
+  const safe = { security: { cors: { origins: ['https://app.example.com'] } }, metrics: { token: 't' }, shutdown: { timeout: 25_000 } }
+  const codes = (p: object): string[] => packageFindings({ ...safe, ...p }).map((f) => f.code)
+  t.same(codes({}), [])
+  t.same(codes({ security: false }), ['FP_WARN_RATE_LIMIT_OFF'])
+  t.same(codes({ security: { rateLimit: false } }), ['FP_WARN_RATE_LIMIT_OFF'])
+  t.same(codes({ security: { cors: false } }), [])
+  t.same(codes({ security: { cors: { origins: ['*'] } } }), ['FP_WARN_CORS_WILDCARD'])
+  t.same(codes({ metrics: {} }), ['FP_WARN_METRICS_PUBLIC'])
+  t.same(codes({ metrics: { port: 9091 } }), [])
+  t.same(codes({ metrics: false }), [])
+  t.same(codes({ shutdown: { timeout: 29_000 } }), ['FP_WARN_SHUTDOWN_GRACE'])
+  t.same(codes({ shutdown: {} }), [], 'the default timeout fits')
+  t.same(codes({ shutdown: false }), [])
 })

@@ -31,7 +31,7 @@ t.test('strict with nothing risky boots', async (t) => {
   process.env.NODE_ENV = 'production'
   const logs = logCapture()
   const app = Fastify({ ...serverOptions(), logger: { level: 'info', stream: logs.stream } })
-  await app.register(production, { strict: true })
+  await app.register(production, { strict: true, metrics: { token: 'a-long-random-metrics-token' } })
   t.teardown(() => app.close())
   const runtimeOnly = new Set(['FP_WARN_NODE_EOL', 'FP_WARN_ROOT_USER', 'FP_WARN_HEAP_UNSET', 'FP_WARN_HEAP_ABOVE_LIMIT', 'FP_WARN_SOURCE_MAPS'])
   // This machine may itself be risky (old Node, root): then strict must fail for exactly those codes.

@@ -13,9 +13,13 @@ function decodeCursor (cursor: string): number {
   return Number(match[1])
 }
 
-export function orderService (repository: OrderRepository) {
+export function orderService (repository: OrderRepository, onCreated: () => void) {
   return {
-    create: (input: NewOrder): Promise<Order> => repository.create(input),
+    async create (input: NewOrder): Promise<Order> {
+      const order = await repository.create(input)
+      onCreated()
+      return order
+    },
 
     async get (id: string): Promise<Order> {
       const order = await repository.get(id)

@@ -1,0 +1,22 @@
+import createFastifyError from '@fastify/error'
+
+/** Error codes this package throws. Each is listed in the README's errors table. */
+export const codes = {
+  FP_ERR_CLUSTER_OPTIONS: createFastifyError(
+    'FP_ERR_CLUSTER_OPTIONS',
+    'Invalid @fastify-production/cluster option %s: %s',
+    500,
+    TypeError
+  ),
+  FP_ERR_CLUSTER_BUILD: createFastifyError(
+    'FP_ERR_CLUSTER_BUILD',
+    'build() must return (or resolve to) a Fastify instance; got %s',
+    500,
+    TypeError
+  ),
+  FP_ERR_CLUSTER_PROM_CLIENT: createFastifyError(
+    'FP_ERR_CLUSTER_PROM_CLIENT',
+    'metricsPort is set but prom-client cannot be loaded (%s); install prom-client or remove metricsPort',
+    500
+  )
+} as const

@@ -1,0 +1,165 @@
+import { getHeapStatistics } from 'node:v8'
+import { Type, type TSchema } from 'typebox'
+import { Value } from 'typebox/value'
+import { codes } from './errors.js'
+
+/** A dependency check: resolve (with anything but `false`) when healthy; throw, reject or return `false` when not. */
+export type HealthCheckFunction = (signal: AbortSignal) => unknown
+
+export interface HealthCheckOptions {
+  /** Milliseconds the check may take before it reports `timeout` (its `signal` is aborted then). @default 1000 */
+  timeout?: number
+  /** A failing critical check makes readiness 503; a non-critical one only reports `degraded`. @default true */
+  critical?: boolean
+}
+
+export interface HealthCheckDefinition extends HealthCheckOptions {
+  /** The check itself; it gets an `AbortSignal` that aborts at its timeout. */
+  check: HealthCheckFunction
+}
+
+export interface HealthOptions {
+  /** URL prefix of the `live`, `ready` and `startup` probe routes. @default '/health' */
+  prefix?: string
+  /** Dependency checks, by name, run in parallel by the readiness and startup probes. @default {} */
+  checks?: Record<string, HealthCheckDefinition>
+  /** How long one run's results are reused, in ms; 0 turns the cache off (concurrent probes still share one run). @default 1000 */
+  cacheMs?: number
+  /** A secret that, sent as `Authorization: Bearer <detailToken>`, adds each failing check's error class and message to probe bodies. @default undefined (never) */
+  detailToken?: string
+  /** Answer 503 to ordinary requests while a pressure limit is exceeded; `false` only measures. @default true */
+  loadShedding?: boolean
+  /** How often event-loop delay, ELU, heap and RSS are sampled, in ms (each sample covers one interval). @default 1000 */
+  sampleInterval?: number
+  /** Shed when the event-loop delay p99 of an interval exceeds this many ms; 0 turns it off. @default 1000 */
+  maxEventLoopDelay?: number
+  /** Shed when heap used exceeds this many bytes; 0 turns it off. @default 90% of `v8.getHeapStatistics().heap_size_limit` */
+  maxHeapUsedBytes?: number
+  /** Shed when the resident set size exceeds this many bytes; 0 turns it off. @default 110% of `heap_size_limit` */
+  maxRssBytes?: number
+  /** Shed when event-loop utilisation over an interval exceeds this fraction (0..1); 0 turns it off. @default 0 (off) */
+  maxEventLoopUtilization?: number
+  /** Seconds sent in `Retry-After` with a shed 503. @default 10 */
+  retryAfter?: number
+  /** Log a warning (at most every 30 s) when an interval's event-loop delay p99 exceeds this many ms; 0 turns it off. @default 100 */
+  warnEventLoopDelay?: number
+}
+
+export interface ResolvedCheck {
+  check: HealthCheckFunction
+  timeout: number
+  critical: boolean
+}
+
+export interface PressureLimits {
+  maxEventLoopDelay: number
+  maxHeapUsedBytes: number
+  maxRssBytes: number
+  maxEventLoopUtilization: number
+}
+
+export interface ResolvedHealthOptions extends PressureLimits {
+  prefix: string
+  checks: Map<string, ResolvedCheck>
+  cacheMs: number
+  detailToken: string | undefined
+  loadShedding: boolean
+  sampleInterval: number
+  retryAfter: number
+  warnEventLoopDelay: number
+}
+
+const Milliseconds = Type.Integer({ minimum: 0, maximum: 2_147_483_647 })
+
+const CheckOptionsSchema = Type.Object({
+  timeout: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
+  critical: Type.Optional(Type.Boolean())
+}, { additionalProperties: false })
+
+const CheckDefinitionSchema = Type.Object({
+  check: Type.Function([Type.Unknown()], Type.Unknown()),
+  timeout: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
+  critical: Type.Optional(Type.Boolean())
+}, { additionalProperties: false })
+
+const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
+
+const OptionsSchema = Type.Object({
+  prefix: Type.Optional(Type.String({ pattern: '^(/[A-Za-z0-9_.~-]+)*$' })),
+  checks: Type.Optional(Type.Record(Type.String(), CheckDefinitionSchema)),
+  cacheMs: Type.Optional(Milliseconds),
+  detailToken: Type.Optional(Type.String({ minLength: 16 })),
+  loadShedding: Type.Optional(Type.Boolean()),
+  sampleInterval: Type.Optional(Type.Integer({ minimum: 10, maximum: 2_147_483_647 })),
+  maxEventLoopDelay: Type.Optional(Milliseconds),
+  maxHeapUsedBytes: Type.Optional(Type.Integer({ minimum: 0 })),
+  maxRssBytes: Type.Optional(Type.Integer({ minimum: 0 })),
+  maxEventLoopUtilization: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  retryAfter: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+  warnEventLoopDelay: Type.Optional(Milliseconds)
+}, { additionalProperties: false })
+
+const ACCEPTED = 'prefix (path like /health or \'\'), checks ({ [name matching ' + CHECK_NAME.source + ']: { check: function, timeout?: integer ms >= 1, critical?: boolean } }), ' +
+  'cacheMs (integer ms >= 0), detailToken (string of 16+ characters), loadShedding (boolean), sampleInterval (integer ms >= 10), ' +
+  'maxEventLoopDelay (integer ms >= 0), maxHeapUsedBytes (integer >= 0), maxRssBytes (integer >= 0), ' +
+  'maxEventLoopUtilization (number 0..1), retryAfter (integer seconds 1..86400), warnEventLoopDelay (integer ms >= 0)'
+
+/** The first schema violation as `[where, rule]`, or undefined when the value is valid. */
+function firstViolation (schema: TSchema, value: unknown): [string, string] | undefined {
+  const [first] = Value.Errors(schema, value)
+  if (first === undefined) return undefined
+  const where = first.instancePath === '' ? '(root)' : first.instancePath.slice(1).replaceAll('/', '.')
+  const rule = first.schemaPath.endsWith('additionalProperties') ? 'is not a known option' : first.message
+  return [where, rule]
+}
+
+/** Shedding defaults follow the heap limit, which `--max-old-space-size` sets (see the README). */
+export function defaultLimits (heapSizeLimit = getHeapStatistics().heap_size_limit): PressureLimits {
+  return {
+    maxEventLoopDelay: 1000,
+    maxHeapUsedBytes: Math.floor(heapSizeLimit * 0.9),
+    maxRssBytes: Math.floor(heapSizeLimit * 1.1),
+    maxEventLoopUtilization: 0
+  }
+}
+
+export function resolveCheck (name: unknown, check: unknown, options: unknown): [string, ResolvedCheck] {
+  if (typeof name !== 'string' || !CHECK_NAME.test(name)) {
+    throw new codes.FP_ERR_HEALTH_CHECK(JSON.stringify(name) ?? String(name), `the name must match ${CHECK_NAME.source}`)
+  }
+  if (typeof check !== 'function') {
+    throw new codes.FP_ERR_HEALTH_CHECK(name, 'check must be a function')
+  }
+  const bad = firstViolation(CheckOptionsSchema, options ?? {})
+  if (bad !== undefined) {
+    throw new codes.FP_ERR_HEALTH_CHECK(name, `${bad[0]} ${bad[1]}; accepted: { timeout?: integer ms >= 1, critical?: boolean }`)
+  }
+  const opts = (options ?? {}) as HealthCheckOptions
+  return [name, { check: check as HealthCheckFunction, timeout: opts.timeout ?? 1000, critical: opts.critical ?? true }]
+}
+
+export function resolveOptions (options: unknown): ResolvedHealthOptions {
+  const bad = firstViolation(OptionsSchema, options)
+  if (bad !== undefined) throw new codes.FP_ERR_HEALTH_OPTIONS(bad[0], `${bad[1]}; accepted: ${ACCEPTED}`)
+  const opts = options as HealthOptions
+  const checks = new Map<string, ResolvedCheck>()
+  for (const [name, definition] of Object.entries(opts.checks ?? {})) {
+    if (!CHECK_NAME.test(name)) throw new codes.FP_ERR_HEALTH_OPTIONS(`checks.${name}`, `a check name must match ${CHECK_NAME.source}`)
+    checks.set(name, { check: definition.check, timeout: definition.timeout ?? 1000, critical: definition.critical ?? true })
+  }
+  const limits = defaultLimits()
+  return {
+    prefix: opts.prefix ?? '/health',
+    checks,
+    cacheMs: opts.cacheMs ?? 1000,
+    detailToken: opts.detailToken,
+    loadShedding: opts.loadShedding ?? true,
+    sampleInterval: opts.sampleInterval ?? 1000,
+    maxEventLoopDelay: opts.maxEventLoopDelay ?? limits.maxEventLoopDelay,
+    maxHeapUsedBytes: opts.maxHeapUsedBytes ?? limits.maxHeapUsedBytes,
+    maxRssBytes: opts.maxRssBytes ?? limits.maxRssBytes,
+    maxEventLoopUtilization: opts.maxEventLoopUtilization ?? limits.maxEventLoopUtilization,
+    retryAfter: opts.retryAfter ?? 10,
+    warnEventLoopDelay: opts.warnEventLoopDelay ?? 100
+  }
+}

@@ -1,0 +1,87 @@
+import t, { type Test } from 'tap'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
+import health, { PRESSURE_CHANNEL, type HealthOptions, type PressureState } from '../src/index.js'
+
+/** Resolves with the next pressure change published by any app in this process. */
+function nextPressureChange (t: Test): Promise<PressureState> {
+  return new Promise((resolve) => {
+    const listener = (message: unknown): void => {
+      unsubscribe(PRESSURE_CHANNEL, listener)
+      resolve(message as PressureState)
+    }
+    subscribe(PRESSURE_CHANNEL, listener)
+    t.teardown(() => { unsubscribe(PRESSURE_CHANNEL, listener) })
+  })
+}
+
+async function overHeapLimit (t: Test, options: HealthOptions = {}, before?: (app: FastifyInstance) => void): Promise<FastifyInstance> {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  before?.(app)
+  const change = nextPressureChange(t)
+  await app.register(health, { sampleInterval: 10, maxHeapUsedBytes: 1, maxEventLoopDelay: 0, ...options })
+  app.get('/orders', async () => 'orders')
+  app.get('/metrics', { config: { loadShedding: false } }, async () => 'metrics 1')
+  await app.ready()
+  t.equal((await change).reason, 'heapUsedBytes')
+  return app
+}
+
+t.test('over a limit, ordinary routes and 404s are shed; probes and loadShedding:false routes are not', async (t) => {
+  const app = await overHeapLimit(t)
+  t.equal(app.health.pressure.underPressure, true)
+  const shed = await app.inject('/orders?secret=1')
+  t.equal(shed.statusCode, 503)
+  t.equal(shed.headers['retry-after'], '10')
+  t.same(shed.json(), {
+    type: 'about:blank',
+    title: 'Service Unavailable',
+    status: 503,
+    detail: 'The server is overloaded; retry later.',
+    instance: '/orders',
+    code: 'SERVICE_UNAVAILABLE',
+    requestId: 'req-1'
+  })
+  t.equal((await app.inject('/nowhere')).statusCode, 503)
+  t.equal((await app.inject('/metrics')).statusCode, 200)
+  for (const probe of ['live', 'ready', 'startup']) t.equal((await app.inject(`/health/${probe}`)).statusCode, 200, probe)
+})
+
+t.test('with a metrics decorator, shed requests are counted by reason', async (t) => {
+  const declared: unknown[] = []
+  const counted: unknown[] = []
+  const app = await overHeapLimit(t, {}, (app) => {
+    app.decorate('metrics', {
+      counter (config: unknown) {
+        declared.push(config)
+        return { inc (labels: unknown) { counted.push(labels) } }
+      }
+    })
+  })
+  await app.inject('/orders')
+  await app.inject('/orders')
+  await app.inject('/metrics')
+  t.same(declared, [{ name: 'http_requests_shed_total', help: 'Requests answered 503 by load shedding, by the pressure limit exceeded', labelNames: ['reason'] }])
+  t.same(counted, [{ reason: 'heapUsedBytes' }, { reason: 'heapUsedBytes' }])
+})
+
+t.test('loadShedding: false measures and reports pressure but never sheds', async (t) => {
+  const app = await overHeapLimit(t, { loadShedding: false }, (app) => {
+    app.decorate('metrics', { counter () { throw new Error('not expected: nothing is shed') } })
+  })
+  t.equal(app.health.pressure.reason, 'heapUsedBytes')
+  t.equal((await app.inject('/orders')).statusCode, 200)
+})
+
+t.test('the probe routes opt out of rate limiting and load shedding through route config', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  const configs: Record<string, unknown> = {}
+  app.addHook('onRoute', (route) => { configs[route.url] = route.config })
+  await app.register(health, { prefix: '/probes' })
+  await app.ready()
+  for (const probe of ['live', 'ready', 'startup']) {
+    t.same(configs[`/probes/${probe}`], { rateLimit: false, loadShedding: false }, probe)
+  }
+})

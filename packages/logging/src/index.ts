@@ -1,0 +1,108 @@
+import fp from 'fastify-plugin'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import { resolveLoggingOptions, type LoggingOptions } from './options.js'
+import { codes } from './errors.js'
+import { accessLineWriter, accessLogHook } from './access-log.js'
+import { addRoot, kLogState, runInRequest } from './context.js'
+import { kAccessLine, kRequestIdInfo, type RequestIdInfo } from './request-id.js'
+import { redactedKeysOf } from './redact-keys.js'
+import { hasContextManager, loadOpenTelemetry, traceIds, type OpenTelemetryApi } from './trace.js'
+
+/** `fastify.logging` */
+export interface LoggingDecorator {
+  /** Object keys whose values are censored as `[REDACTED]` in every later log line of this app. */
+  redactKeys: (keys: string[]) => void
+  /** The keys added with redactKeys() so far. */
+  readonly redactedKeys: readonly string[]
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    logging: LoggingDecorator
+  }
+  interface FastifyContextConfig {
+    /** `false`: no access line for this route (e.g. probes, /metrics). */
+    accessLog?: false
+  }
+}
+
+function checkKeys (keys: unknown): asserts keys is string[] {
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string' && k.length > 0)) {
+    throw new codes.FP_ERR_LOGGING_REDACT_KEYS(Array.isArray(keys) ? 'an array with a non-string or empty item' : typeof keys)
+  }
+}
+
+const loggingPlugin: FastifyPluginAsync<LoggingOptions> = async function logging (fastify, options) {
+  const resolved = resolveLoggingOptions(options)
+  const info = (fastify as unknown as { genReqId: { [kRequestIdInfo]?: RequestIdInfo } }).genReqId[kRequestIdInfo]
+  const header = resolved.requestIdHeader ?? info?.header ?? 'x-request-id'
+  if (info === undefined) {
+    fastify.log.warn('@fastify-production/logging: Fastify was built without requestIdOptions(): inbound request ids are not validated and Fastify still writes its own two lines per request. Use Fastify({ ...requestIdOptions(), logger: loggerOptions() }).')
+  }
+  const api = resolved.trace ? await loadOpenTelemetry() : undefined
+  // Decided when the app is ready: an SDK is started before the app listens.
+  let otel: OpenTelemetryApi | undefined
+  if (api !== undefined) {
+    fastify.addHook('onReady', function detectOpenTelemetry (done) {
+      otel = hasContextManager(api) ? api : undefined
+      done()
+    })
+  }
+
+  // Fastify's disabled logger is no pino logger: nothing is written, so there is nothing to censor.
+  const keys = redactedKeysOf(fastify.log) ?? new Set<string>()
+  fastify.decorate('logging', {
+    redactKeys (list: string[]): void {
+      checkKeys(list)
+      for (const key of list) keys.add(key)
+    },
+    get redactedKeys (): readonly string[] {
+      return [...keys]
+    }
+  })
+
+  fastify.decorateRequest(kLogState, null)
+  const removeRoot = addRoot(fastify.log)
+  fastify.addHook('onClose', async function forgetRootLogger () {
+    removeRoot()
+  })
+
+  const trace = resolved.trace
+  fastify.addHook('onRequest', function requestLogging (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    // Set first thing, so every response carries it: errors and 404s included.
+    reply.header(header, request.id)
+    if (trace) {
+      const ids = traceIds(otel, request.headers.traceparent)
+      if (ids !== undefined) {
+        request[kLogState] = { trace: ids, base: undefined, fields: {} }
+        const log = request.log.child({ trace_id: ids.traceId, span_id: ids.spanId })
+        request.log = log
+        reply.log = log
+      }
+    }
+    // Everything after this hook, the handler included, runs inside the context: on Node 20 and 24 a
+    // body read from later socket reads continues in it too (test: request-context, real socket).
+    runInRequest(reply, done)
+  })
+  if (resolved.accessLog) {
+    const write = accessLineWriter(resolved.redactQuery)
+    // Through requestIdOptions()' LogController when there is one: no onResponse hook to run.
+    if (info?.controller !== undefined) info.controller[kAccessLine] = write
+    else fastify.addHook('onResponse', accessLogHook(write))
+  }
+}
+
+/**
+ * Request ids echoed on every response, one access line per request, request context for the
+ * service layer (getLogger(), requestContext()), trace correlation and `fastify.logging.redactKeys()`.
+ */
+export const logging = fp(loggingPlugin, { fastify: '5.x', name: '@fastify-production/logging' })
+export default logging
+
+export type { LoggingOptions, LoggerOptionsInput, RequestIdOptionsInput, LogDestination, LogLevel, RequestIdGenerator } from './options.js'
+export { DEFAULT_QUERY_KEYS } from './options.js'
+export { loggerOptions, DEFAULT_REDACT_PATHS, REDACT_CENSOR, type PinoOptions } from './logger-options.js'
+export { requestIdOptions, isSafeRequestId, type RequestIdServerOptions } from './request-id.js'
+export { getLogger, requestContext, type RequestContext } from './context.js'
+export { parseTraceparent, type TraceIds } from './trace.js'
+export { codes } from './errors.js'

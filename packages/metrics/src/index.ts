@@ -1,0 +1,114 @@
+import fp from 'fastify-plugin'
+import type { FastifyPluginAsync } from 'fastify'
+import type { Server } from 'node:http'
+import { Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client'
+import { resolveOptions, type MetricsOptions } from './options.js'
+import { RequestHistogram } from './request-histogram.js'
+import { installHttpMetrics } from './http-metrics.js'
+import { collectProcessMetrics } from './process-metrics.js'
+import { metricDeclarer, type FastifyMetrics } from './custom-metrics.js'
+import { HeapSnapshots } from './heap-snapshot.js'
+import { addRoutes, buildEndpoints, createEndpointServer, HEAP_SNAPSHOT_PATH, listen } from './endpoint.js'
+import { codes } from './errors.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This app's metrics registry and helpers to declare custom metrics on it (@fastify-production/metrics). */
+    metrics: FastifyMetrics
+  }
+  interface FastifyContextConfig {
+    /** `false`: requests to this route are not recorded in the request metrics (@fastify-production/metrics). */
+    metrics?: false
+  }
+}
+
+const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async function metrics (fastify, options) {
+  const opts = resolveOptions(options)
+  const registry = opts.registry ?? new Registry()
+  // A registry given in outlives the app: what this app adds to it is removed on close.
+  const foreign = new Set(registry.getMetricsAsArray().map((m) => m.name))
+  for (const name of ['http_request_duration_seconds', 'http_requests_in_flight', 'http_metrics_label_sets_overflow_total']) {
+    if (registry.getSingleMetric(`${opts.prefix}${name}`) !== undefined) {
+      throw new codes.FP_ERR_METRICS_NAME_TAKEN(`${opts.prefix}${name}`, '(is the same registry given to two apps? Give each its own, or a different prefix)')
+    }
+  }
+
+  const overflow = new Counter({
+    name: `${opts.prefix}http_metrics_label_sets_overflow_total`,
+    help: 'Observations recorded in an overflow series because the metric reached its label-set cap (maxLabelSets).',
+    labelNames: ['metric'],
+    registers: [registry]
+  })
+  const histogram = new RequestHistogram(
+    `${opts.prefix}http_request_duration_seconds`,
+    'Duration of HTTP requests in seconds, by method, route template and status code.',
+    opts.buckets,
+    opts.maxLabelSets,
+    overflow
+  )
+  // Not a prom-client class but the same contract the registry reads: name, type, get(), reset().
+  registry.registerMetric(histogram as unknown as Metric)
+  const http = installHttpMetrics(fastify, histogram)
+  new Gauge({ // eslint-disable-line no-new
+    name: `${opts.prefix}http_requests_in_flight`,
+    help: 'HTTP requests received and not yet answered.',
+    registers: [registry],
+    collect () { this.set(http.inFlight()) }
+  })
+
+  const stopProcessMetrics = opts.defaultMetrics ? collectProcessMetrics(registry, opts.prefix) : undefined
+
+  const snapshots = opts.heapSnapshotDir === undefined ? undefined : new HeapSnapshots(opts.heapSnapshotDir)
+  const endpoints = buildEndpoints(opts, registry, snapshots)
+  if (opts.token === undefined && opts.port === undefined) {
+    fastify.log.warn({ path: opts.path }, `metrics endpoint ${opts.path} is open to anyone who can reach the app: set \`token\` or \`port\` before production`)
+  }
+  if (snapshots !== undefined) fastify.log.info({ dir: opts.heapSnapshotDir }, `heap snapshots enabled: POST ${HEAP_SNAPSHOT_PATH}`)
+
+  let server: Server | undefined
+  let address: FastifyMetrics['address'] = null
+  if (opts.port === undefined) {
+    addRoutes(fastify, opts.path, endpoints)
+  } else {
+    const port = opts.port
+    fastify.addHook('onReady', async function startMetricsListener () {
+      server = createEndpointServer(opts.path, endpoints, fastify.log)
+      const bound = await listen(server, port, opts.host)
+      address = { address: bound.address, port: bound.port }
+      fastify.log.info({ address }, 'metrics listener started')
+    })
+  }
+
+  const declare = metricDeclarer(registry, opts.prefix)
+  const decorator: FastifyMetrics = {
+    registry,
+    counter: (config) => declare(Counter, config),
+    gauge: (config) => declare(Gauge, config),
+    histogram: (config) => declare(Histogram, config),
+    get address () { return address }
+  }
+  fastify.decorate('metrics', decorator)
+
+  fastify.addHook('onClose', async function stopMetrics () {
+    stopProcessMetrics?.()
+    if (server !== undefined) {
+      const closing = server
+      await new Promise<void>((resolve) => { closing.close(() => resolve()); closing.closeAllConnections() })
+      address = null
+    }
+    await snapshots?.idle()
+    if (opts.registry !== undefined) {
+      for (const m of registry.getMetricsAsArray()) if (!foreign.has(m.name)) registry.removeSingleMetric(m.name)
+    }
+  })
+}
+
+/** Prometheus RED metrics with bounded cardinality, process metrics and a protected scrape endpoint. */
+export const metrics = fp(metricsPlugin, { fastify: '5.x', name: '@fastify-production/metrics' })
+export default metrics
+
+export type { MetricsOptions } from './options.js'
+export type { FastifyMetrics, MetricConfig } from './custom-metrics.js'
+export { DEFAULT_BUCKETS } from './options.js'
+export { UNMATCHED_ROUTE, OVERFLOW_LABEL } from './request-histogram.js'
+export { codes } from './errors.js'

@@ -1,0 +1,40 @@
+import crypto from 'node:crypto'
+import { STATUS_CODES } from 'node:http'
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
+
+const BEARER = /^Bearer[ \t]+([^ \t]+)[ \t]*$/i
+
+function digest (value: string): Buffer {
+  return crypto.createHash('sha256').update(value).digest()
+}
+
+/**
+ * Whether an Authorization header carries the token. Both sides are hashed first, so
+ * `timingSafeEqual` compares equal-length buffers and the time taken says nothing about the token,
+ * not even its length. With no token configured, every request is allowed.
+ */
+export function bearerCheck (token: string | undefined): (authorization: string | undefined) => boolean {
+  if (token === undefined) return () => true
+  const expected = digest(token)
+  return function hasToken (authorization) {
+    const match = typeof authorization === 'string' ? BEARER.exec(authorization) : null
+    // A missing header still pays for one comparison, like a wrong one.
+    const given = digest(match === null ? '' : match[1] as string)
+    return crypto.timingSafeEqual(given, expected) && match !== null
+  }
+}
+
+/** The RFC 9457 body @fastify-production/errors sends, so it matches whether or not that package is there. */
+export function problemBody (status: number, code: string, detail: string, url: string, requestId: string): string {
+  const q = url.indexOf('?')
+  return JSON.stringify({
+    type: 'about:blank',
+    title: STATUS_CODES[status],
+    status,
+    detail,
+    instance: q === -1 ? url : url.slice(0, q),
+    code,
+    requestId
+  })
+}

@@ -1,0 +1,21 @@
+import t from 'tap'
+import { AppProcess, get, waitForIncoming } from './helpers/app-process.js'
+
+t.test('uncaughtException: fatal line with the stack, graceful close with no delay, exit 1', async (t) => {
+  const app = await AppProcess.start({ options: { delay: 5000, timeout: 20_000 } })
+  t.teardown(() => { app.stop() })
+
+  const slow = get(app.port, '/slow/700')
+  await waitForIncoming(app, '/slow/700')
+  const crashedAt = performance.now()
+  t.equal((await get(app.port, '/crash')).status, 200)
+
+  const res = await slow
+  const exit = await app.exited
+  t.equal(res.status, 200, 'the request in flight at the crash still completed')
+  t.equal(res.headers.connection, 'close')
+  t.equal(exit.code, 1)
+  t.ok(exit.at - crashedAt < 4000, 'the 5 s delay was skipped')
+  const fatal = app.log(/^shutdown: uncaught exception/)
+  t.match(fatal, { level: 60, err: { message: 'boom from /crash', stack: /Error: boom from \/crash\n\s+at / } })
+})
