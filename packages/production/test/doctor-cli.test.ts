@@ -68,7 +68,7 @@ t.test('--url with --post checks that a broken JSON body gets a clean 400', asyn
   const app = Fastify()
   app.post('/echo', async (request) => request.body)
   // A hand-written handler that sends the stack: what the doctor exists to catch.
-  app.setErrorHandler((err, _request, reply) => reply.code(400).send({ message: err.message, stack: err.stack }))
+  app.setErrorHandler((err: Error, _request, reply) => reply.code(400).send({ message: err.message, stack: err.stack }))
   await app.listen({ port: 0, host: '127.0.0.1' })
   t.teardown(() => app.close())
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`

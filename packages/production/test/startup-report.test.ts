@@ -22,7 +22,7 @@ t.test('strict: a risky setting fails the boot with FP_ERR_PRODUCTION_STRICT nam
   const app = Fastify({ ...serverOptions(), trustProxy: true, logger: false })
   await app.register(production, { strict: true })
   t.teardown(() => app.close())
-  await t.rejects(app.ready(), { code: 'FP_ERR_PRODUCTION_STRICT', message: /FP_WARN_TRUST_PROXY/ })
+  await t.rejects(async () => { await app.ready() }, { code: 'FP_ERR_PRODUCTION_STRICT', message: /FP_WARN_TRUST_PROXY/ })
 })
 
 t.test('strict with nothing risky boots', async (t) => {
@@ -49,7 +49,7 @@ t.test('strict must be a boolean', async (t) => {
 
 t.test('readTrustProxy sees the constructor option in the installed Fastify', async (t) => {
   for (const value of [true, false, ['10.0.0.0/8'], 2, undefined]) {
-    const app = Fastify(value === undefined ? {} : { trustProxy: value })
+    const app = Fastify(value === undefined ? {} : { trustProxy: value as never })
     await app.register(async (child) => { t.same(readTrustProxy(child), value, `trustProxy ${JSON.stringify(value)}`) })
     await app.ready()
     await app.close()
