@@ -49,7 +49,7 @@ export type { ProductionOptions } from './options.js'
 export { codes }
 export { runtimeFindings, appFindings, packageFindings, readRuntimeFacts, type Finding, type RuntimeFacts, type AppFacts } from './risk.js'
 export * from '@fastify-production/errors'
-export { loadConfig, Secret, RequiredInProduction, type FastifyProductionConfig } from '@fastify-production/config'
+export { loadConfig, Secret, RequiredInProduction, Type, type Static, type FastifyProductionConfig } from '@fastify-production/config'
 export { getLogger, requestContext, loggerOptions, requestIdOptions } from '@fastify-production/logging'
 export type { ConfigOptions } from '@fastify-production/config'
 export type { LoggingOptions } from '@fastify-production/logging'

@@ -1,0 +1,24 @@
+// The run order of one round. `package` names the workspace package a scenario needs built;
+// `budget` is the extra server CPU per request over bare Fastify that package is allowed (issue 3).
+export const scenarios = [
+  { name: 'node-http', label: 'node:http' },
+  { name: 'fastify-bare', label: 'bare Fastify' },
+  { name: 'fastify-logging', label: 'Fastify + default pino request logging' },
+  { name: 'fp-errors', label: 'Fastify + errors', package: '@fastify-production/errors', budget: 0 },
+  { name: 'fp-config', label: 'Fastify + config', package: '@fastify-production/config', budget: 0 },
+  { name: 'fp-logging', label: 'Fastify + logging', package: '@fastify-production/logging', budget: 5 },
+  { name: 'fp-metrics', label: 'Fastify + metrics', package: '@fastify-production/metrics', budget: 1.5 },
+  { name: 'fp-health', label: 'Fastify + health', package: '@fastify-production/health', budget: 0.5 },
+  { name: 'fp-security', label: 'Fastify + security', package: '@fastify-production/security', budget: 6 },
+  { name: 'fp-shutdown', label: 'Fastify + shutdown', package: '@fastify-production/shutdown' },
+  { name: 'fastify-production', label: 'fastify-production (defaults)', package: 'fastify-production' },
+  { name: 'fastify-stock', label: 'Fastify + helmet, cors, rate-limit, under-pressure, fastify-metrics, pino + uuid' },
+  { name: 'express-stock', label: 'Express + helmet, cors, express-rate-limit, prom-client, pino-http' }
+]
+
+export const BASELINE = 'fastify-bare'
+
+// The suite's goal: the full defaults at half of bare Fastify's throughput or better.
+export const PRODUCTION_GOAL = 0.5
+
+export const byName = new Map(scenarios.map((s) => [s.name, s]))

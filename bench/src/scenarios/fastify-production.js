@@ -1,0 +1,15 @@
+import Fastify from 'fastify'
+import production, { serverOptions } from 'fastify-production'
+import { RATE_LIMIT, listenFastify } from '../common.js'
+
+// The umbrella with its defaults, as DESIGN.md §3 shows it; logs go to stdout (/dev/null under the
+// harness). Two settings a production deployment must give anyway: a rate limit (here one no load
+// can reach) and a /metrics token (NODE_ENV=production refuses an open /metrics).
+export default async function start ({ port }) {
+  const app = Fastify(serverOptions())
+  await app.register(production, {
+    security: { rateLimit: { ...RATE_LIMIT } },
+    metrics: { token: 'bench-token' }
+  })
+  return listenFastify(app, port)
+}

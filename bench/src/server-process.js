@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const serverPath = fileURLToPath(new URL('./server.js', import.meta.url))
+const READY_TIMEOUT = 30_000
+const STATS_TIMEOUT = 10_000
+
+// One scenario server as a child process: pinned with taskset when asked, stdout to /dev/null (so
+// every scenario's logs cost a real write, as in production, and go nowhere), IPC for the rest.
+export class ServerProcess {
+  constructor ({ scenario, nodeBin, cpu }) {
+    const args = [serverPath, scenario, '0']
+    const [command, argv] = cpu === undefined
+      ? [nodeBin, args]
+      : ['taskset', ['-c', String(cpu), nodeBin, ...args]]
+    this.stderr = ''
+    this.exited = false
+    this.child = spawn(command, argv, {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, NODE_ENV: 'production', BENCH_PINNED: undefined }
+    })
+    this.child.stderr.setEncoding('utf8')
+    this.child.stderr.on('data', (chunk) => {
+      if (this.stderr.length < 20_000) this.stderr += chunk
+    })
+    this.exit = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        this.exited = true
+        resolve({ code, signal })
+      })
+    })
+    this.nextId = 0
+  }
+
+  // Resolves with { type: 'ready' | 'skip' | 'error', ... }.
+  ready () {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish({ type: 'error', error: `no ready message within ${READY_TIMEOUT} ms` }), READY_TIMEOUT)
+      const onMessage = (message) => {
+        if (['ready', 'skip', 'error'].includes(message.type)) finish(message)
+      }
+      const onExit = (code, signal) => finish({ type: 'error', error: `exited before ready (code ${code}, signal ${signal})` })
+      const finish = (result) => {
+        clearTimeout(timer)
+        this.child.off('message', onMessage)
+        this.child.off('exit', onExit)
+        resolve(result)
+      }
+      this.child.on('message', onMessage)
+      this.child.once('exit', onExit)
+    })
+  }
+
+  // The server's own CPU time and RSS, read inside the server process.
+  stats () {
+    const id = ++this.nextId
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => finish(new Error(`no stats within ${STATS_TIMEOUT} ms`)), STATS_TIMEOUT)
+      const onMessage = (message) => {
+        if (message.type === 'stats' && message.id === id) finish(null, message)
+      }
+      const onExit = (code, signal) => finish(new Error(`server exited (code ${code}, signal ${signal})`))
+      const finish = (err, message) => {
+        clearTimeout(timer)
+        this.child.off('message', onMessage)
+        this.child.off('exit', onExit)
+        if (err) reject(err)
+        else resolve(message)
+      }
+      this.child.on('message', onMessage)
+      this.child.once('exit', onExit)
+      try {
+        this.child.send({ type: 'stats', id })
+      } catch (err) {
+        finish(err)
+      }
+    })
+  }
+
+  async kill () {
+    if (!this.exited) this.child.kill('SIGKILL')
+    await this.exit
+  }
+}
