@@ -10,7 +10,7 @@ export const EnvSchema = Type.Object({
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   LOG_LEVEL: LogLevel,
   DATABASE_URL: Type.Optional(Secret(Type.String({ format: 'uri' }))),
-  DEMO_USERNAME: Type.String({ minLength: 1, default: 'demo' }),
+  DEMO_USERNAME: Secret(Type.String({ minLength: 1, default: 'demo' })),
   DEMO_PASSWORD: Secret(RequiredInProduction(Type.String({ minLength: 12 }))),
   AUTH_TOKEN_SECRET: Secret(RequiredInProduction(Type.String({ minLength: 32 }))),
   METRICS_TOKEN: Secret(RequiredInProduction(Type.String({ minLength: 16 })))

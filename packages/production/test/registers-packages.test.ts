@@ -82,3 +82,17 @@ t.test('a package\'s own bad option surfaces with that package\'s code', async (
   t.teardown(() => app.close())
   await t.rejects(async () => { await app.register(production, { errors: { typeBaseUrl: 'nope' } }) }, { code: 'FP_ERR_ERRORS_OPTIONS' })
 })
+
+t.test('probes and /metrics are exempt from the rate limit even though they are declared before security', async (t) => {
+  const app = Fastify()
+  await app.register(production, { security: { rateLimit: { max: 3, timeWindow: 60_000 } } })
+  t.teardown(() => app.close())
+  const statuses = new Set<number>()
+  for (let i = 0; i < 10; i++) {
+    for (const url of ['/health/live', '/health/ready', '/metrics']) statuses.add((await app.inject({ url })).statusCode)
+  }
+  t.same([...statuses], [200])
+  const limited = []
+  for (let i = 0; i < 4; i++) limited.push((await app.inject({ url: '/nope' })).statusCode)
+  t.same(limited, [404, 404, 404, 429], 'ordinary routes, 404s included, are limited')
+})

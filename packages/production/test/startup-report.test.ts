@@ -56,3 +56,21 @@ t.test('readTrustProxy sees the constructor option in the installed Fastify', as
   }
   t.equal(readTrustProxy(Object.create(null)), undefined, 'an object that is no Fastify instance')
 })
+
+t.test('each risky package setting, in a real app, is reported at boot with its code', async (t) => {
+  const cases: Array<[string, Record<string, unknown>]> = [
+    ['FP_WARN_CORS_WILDCARD', { security: { cors: { origins: ['*'] } } }],
+    ['FP_WARN_METRICS_PUBLIC', { metrics: {} }],
+    ['FP_WARN_RATE_LIMIT_OFF', { security: { rateLimit: false } }],
+    ['FP_WARN_SHUTDOWN_GRACE', { shutdown: { delay: 5000, timeout: 40_000 } }]
+  ]
+  for (const [code, options] of cases) {
+    const logs = logCapture()
+    const app = Fastify({ ...serverOptions(), logger: { level: 'warn', stream: logs.stream } })
+    await app.register(production, { metrics: { token: 'a-long-random-metrics-token' }, ...options })
+    await app.ready()
+    t.match(logs.lines.find((l) => l.code === code), { level: 40, fix: /\S/ }, code)
+    t.equal(logs.lines.filter((l) => typeof l.code === 'string' && l.code.startsWith('FP_WARN_') && !/NODE_ENV|NODE_EOL|ROOT_USER|HEAP|SOURCE_MAPS/.test(l.code)).length, 1, `${code} is the only app finding`)
+    await app.close()
+  }
+})

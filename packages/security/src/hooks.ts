@@ -2,21 +2,20 @@ import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHo
 import { isAllowedOrigin, type ResolvedCors } from './cors.js'
 import { sendProblem } from './problem.js'
 import type { RateLimiter } from './rate-limit.js'
-import { kRouteState, type RouteState } from './route-config.js'
+import type { RouteState } from './route-config.js'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 type Stash = Record<symbol, RouteState | null>
 
-function stateOf (request: FastifyRequest, fallback: RouteState): RouteState {
-  return (request.routeOptions.config as unknown as Record<symbol, RouteState | undefined>)[kRouteState] ?? fallback
-}
+/** The state of the request's route: set by onRoute, else resolved from its config on first use. */
+export type StateOf = (request: FastifyRequest) => RouteState
 
 /**
  * Preflights, strict CORS refusals and the rate limit, before routing work and body parsing.
  * Preflights are answered here so that they work for any path and do not count against the limit.
  */
-export function buildOnRequest (cors: ResolvedCors | undefined, limiter: RateLimiter | undefined, fallback: RouteState, kStash: symbol): onRequestHookHandler {
+export function buildOnRequest (cors: ResolvedCors | undefined, limiter: RateLimiter | undefined, stateOf: StateOf, kStash: symbol): onRequestHookHandler {
   return function securityOnRequest (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     if (cors !== undefined) {
       const origin = request.headers.origin
@@ -36,7 +35,7 @@ export function buildOnRequest (cors: ResolvedCors | undefined, limiter: RateLim
       }
     }
     // routeOptions builds an object per read: read it once, and leave the result for onSend.
-    const state = stateOf(request, fallback)
+    const state = stateOf(request)
     ;(request as unknown as Stash)[kStash] = state
     const route = state.limiter
     if (limiter === undefined || route === undefined) {
@@ -52,10 +51,10 @@ export function buildOnRequest (cors: ResolvedCors | undefined, limiter: RateLim
  * 404s, and replies that earlier onRequest hooks (rate limit, load shedding) sent. A header the
  * route already set wins.
  */
-export function buildOnSend (cors: ResolvedCors | undefined, fallback: RouteState, kStash: symbol | undefined): onSendHookHandler {
+export function buildOnSend (cors: ResolvedCors | undefined, stateOf: StateOf, kStash: symbol | undefined): onSendHookHandler {
   return function securityOnSend (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: Error | null, payload?: unknown) => void): void {
     // No stash when an earlier onRequest hook answered (load shedding) or there is no onRequest hook.
-    const list = ((kStash === undefined ? null : (request as unknown as Stash)[kStash]) ?? stateOf(request, fallback)).headers
+    const list = ((kStash === undefined ? null : (request as unknown as Stash)[kStash]) ?? stateOf(request)).headers
     if (list !== undefined) {
       for (let i = 0; i < list.length; i += 2) {
         const name = list[i] as string

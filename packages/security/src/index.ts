@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyRequest, RouteOptions } from 'fastify'
 import { codes } from './errors.js'
 import { buildOnRequest, buildOnSend } from './hooks.js'
 import { resolveOptions, type RedisClient, type SecurityOptions } from './options.js'
@@ -46,13 +46,29 @@ const securityPlugin: FastifyPluginAsync<SecurityOptions> = async function secur
     const state = routeState(route, headers, limiter)
     if (state !== undefined) route.config = { ...route.config, [kRouteState]: state } as typeof route.config
   })
+  // Routes declared before this plugin (the umbrella registers health and metrics first, whose
+  // probes say rateLimit: false) never passed through onRoute: resolve their config on first use.
+  const late = new WeakMap<object, RouteState>()
+  const stateOf = (request: FastifyRequest): RouteState => {
+    // routeOptions builds an object per read: read it once.
+    const config = request.routeOptions.config as unknown as Record<symbol, RouteState | undefined>
+    const seen = config[kRouteState]
+    if (seen !== undefined) return seen
+    let state = late.get(config)
+    if (state === undefined) {
+      const route = { method: request.routeOptions.method, url: request.routeOptions.url, config } as unknown as RouteOptions
+      state = routeState(route, headers, limiter) ?? fallback
+      late.set(config, state)
+    }
+    return state
+  }
   let kStash: symbol | undefined
   if (cors !== undefined || limiter !== undefined) {
     kStash = Symbol('fastify-production.security.state')
     fastify.decorateRequest(kStash, null)
-    fastify.addHook('onRequest', buildOnRequest(cors, limiter, fallback, kStash))
+    fastify.addHook('onRequest', buildOnRequest(cors, limiter, stateOf, kStash))
   }
-  if (cors !== undefined || headers !== undefined) fastify.addHook('onSend', buildOnSend(cors, fallback, kStash))
+  if (cors !== undefined || headers !== undefined) fastify.addHook('onSend', buildOnSend(cors, stateOf, kStash))
 }
 
 /** Security headers, CORS and rate limiting: safe by default, precomputed at registration. */

@@ -39,3 +39,34 @@ t.test('route rate-limit config is accepted and ignored when rate limiting is of
   app.get('/x', { config: { rateLimit: 'anything' } }, async () => 'x')
   t.equal((await app.inject('/x')).statusCode, 200)
 })
+
+t.test('routes declared before the plugin still follow their route config', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  // As the umbrella does with health and metrics: their routes exist before security is registered.
+  app.get('/probe', { config: { rateLimit: false, security: { headers: 'page' } } }, async () => 'ok')
+  app.get('/tiered', { config: { rateLimit: { max: 2, timeWindow: 60_000 } } }, async () => 'ok')
+  app.get('/plain', async () => 'ok')
+  await app.register(security, { rateLimit: { max: 3, timeWindow: 60_000 } })
+  const probe = []
+  for (let i = 0; i < 5; i++) probe.push((await app.inject('/probe')).statusCode)
+  t.same(probe, [200, 200, 200, 200, 200], 'rateLimit: false is honoured')
+  const page = await app.inject('/probe')
+  t.equal(page.headers['ratelimit-limit'], undefined)
+  t.match(page.headers['content-security-policy'], /default-src 'self'/, 'the page policy, not the API one')
+  const tiered = []
+  for (let i = 0; i < 3; i++) tiered.push((await app.inject('/tiered')).statusCode)
+  t.same(tiered, [200, 200, 429], 'an inline limit of its own')
+  const plain = []
+  for (let i = 0; i < 4; i++) plain.push((await app.inject('/plain')).statusCode)
+  t.same(plain, [200, 200, 200, 429], 'the global limit')
+})
+
+t.test('a route declared before the plugin with a bad config fails on its first request', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  app.get('/bad', { config: { rateLimit: 'no-such-tier' } }, async () => 'ok')
+  await app.register(security)
+  const res = await app.inject('/bad')
+  t.equal(res.statusCode, 500)
+})
