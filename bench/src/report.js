@@ -117,7 +117,9 @@ export function markdown ({ summary, meta, runs = [] }) {
       const cost = s.extraCpuUs
         ? `${signed(s.extraCpuUs.median, 2)} (${signed(s.extraCpuUs.min, 2)} … ${signed(s.extraCpuUs.max, 2)})`
         : (s.skipped ? 'skipped (not built)' : 'no result')
-      lines.push(`| ${s.package} | ${cost} | ${s.budget === undefined ? '–' : `≤ ${s.budget}`} | ${verdict(s)} |`)
+      // A package with more than one scenario (security: all of it, headers only) is told apart by its label.
+      const name = packages.filter((p) => p.package === s.package).length > 1 ? `${s.package} (${s.label.replace(/^Fastify \+ /, '')})` : s.package
+      lines.push(`| ${name} | ${cost} | ${s.budget === undefined ? '–' : `≤ ${s.budget}`} | ${verdict(s)} |`)
     }
   }
 

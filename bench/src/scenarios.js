@@ -10,6 +10,7 @@ export const scenarios = [
   { name: 'fp-metrics', label: 'Fastify + metrics', package: '@fastify-production/metrics', budget: 1.5 },
   { name: 'fp-health', label: 'Fastify + health', package: '@fastify-production/health', budget: 0.5 },
   { name: 'fp-security', label: 'Fastify + security', package: '@fastify-production/security', budget: 6 },
+  { name: 'fp-security-headers', label: 'Fastify + security headers only', package: '@fastify-production/security', budget: 3 },
   { name: 'fp-shutdown', label: 'Fastify + shutdown', package: '@fastify-production/shutdown' },
   { name: 'fastify-production', label: 'fastify-production (defaults)', package: 'fastify-production' },
   { name: 'fastify-stock', label: 'Fastify + helmet, cors, rate-limit, under-pressure, fastify-metrics, pino + uuid' },

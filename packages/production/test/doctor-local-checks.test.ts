@@ -6,19 +6,9 @@ import { join } from 'node:path'
 import { localChecks, readOpenFilesLimit } from '../src/doctor/local-checks.js'
 import { summarize, formatText } from '../src/doctor/report.js'
 import type { RuntimeFacts } from '../src/risk.js'
+import { MiB, safeRuntime } from './fixtures/runtime-facts.js'
 
-const MiB = 1024 * 1024
-const runtime: RuntimeFacts = {
-  nodeEnv: 'production',
-  nodeVersion: '22.12.0',
-  today: new Date('2026-11-21'),
-  uid: 1000,
-  heapLimitBytes: 1536 * MiB,
-  containerMemoryBytes: 2048 * MiB,
-  maxOldSpaceSizeSet: true,
-  sourceMapsEnabled: true,
-  entryHasSourceMaps: true
-}
+const runtime: RuntimeFacts = safeRuntime
 const base = { runtime, openFilesLimit: 65536, threadpoolSize: '8', shutdownSeconds: 30, healthPrefix: '/health' }
 
 function project (files: Record<string, string>): string {

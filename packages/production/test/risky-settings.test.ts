@@ -3,20 +3,10 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runtimeFindings, appFindings, packageFindings, type RuntimeFacts } from '../src/index.js'
+import { MiB, safeRuntime } from './fixtures/runtime-facts.js'
 import { containerMemoryLimit, hasSourceMapsBeside, readRuntimeFacts } from '../src/risk.js'
 
-const MiB = 1024 * 1024
-const safe: RuntimeFacts = {
-  nodeEnv: 'production',
-  nodeVersion: '22.12.0',
-  today: new Date('2026-11-21'),
-  uid: 1000,
-  heapLimitBytes: 1536 * MiB,
-  containerMemoryBytes: 2048 * MiB,
-  maxOldSpaceSizeSet: true,
-  sourceMapsEnabled: true,
-  entryHasSourceMaps: true
-}
+const safe: RuntimeFacts = safeRuntime
 const codes = (facts: Partial<RuntimeFacts>): string[] => runtimeFindings({ ...safe, ...facts }).map((f) => f.code)
 
 t.test('a safe runtime has no findings', async (t) => {
