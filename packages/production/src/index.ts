@@ -8,7 +8,7 @@ import health from '@fastify-production/health'
 import security from '@fastify-production/security'
 import shutdown from '@fastify-production/shutdown'
 import { PACKAGE_KEYS, resolveOptions, type PackageKey, type ProductionOptions } from './options.js'
-import { appFindings, packageFindings, readRuntimeFacts, runtimeFindings } from './risk.js'
+import { appFindings, metricsUnprotected, packageFindings, readRuntimeFacts, runtimeFindings } from './risk.js'
 import { readTrustProxy } from './trust-proxy.js'
 import { codes } from './errors.js'
 
@@ -19,9 +19,13 @@ const PLUGINS: Readonly<Record<PackageKey, FastifyPluginCallback<never> | Fastif
 const productionPlugin: FastifyPluginAsync<ProductionOptions> = async function production (fastify, options) {
   const resolved = resolveOptions(options)
   const enabled: PackageKey[] = []
+  const production = process.env.NODE_ENV === 'production'
   for (const key of PACKAGE_KEYS) {
     const packageOptions = resolved[key]
     if (packageOptions === false) continue
+    // metrics refuses to boot unprotected in production; with nothing said, the umbrella still boots,
+    // leaves metrics out and says so (FP_WARN_METRICS_OFF) rather than exposing it or failing.
+    if (key === 'metrics' && production && metricsUnprotected(resolved.metrics)) continue
     await fastify.register(PLUGINS[key], packageOptions as never)
     enabled.push(key)
   }
@@ -31,7 +35,7 @@ const productionPlugin: FastifyPluginAsync<ProductionOptions> = async function p
     const findings = [
       ...runtimeFindings(readRuntimeFacts()),
       ...appFindings({ trustProxy: readTrustProxy(fastify), keepAliveTimeout: fastify.initialConfig.keepAliveTimeout }),
-      ...packageFindings(resolved)
+      ...packageFindings({ ...resolved, production })
     ]
     for (const f of findings) fastify.log.warn({ code: f.code, fix: f.fix }, f.message)
     if (resolved.strict && findings.length > 0) {

@@ -137,6 +137,13 @@ export interface PackageFacts {
   security: false | { cors?: false | { origins?: ReadonlyArray<string | RegExp> }, rateLimit?: false | object }
   metrics: false | { token?: string, port?: number, public?: boolean }
   shutdown: false | { timeout?: number }
+  /** NODE_ENV is production. */
+  production: boolean
+}
+
+/** Neither a token nor a port, and public not said: metrics refuses to boot like this in production. */
+export function metricsUnprotected (metrics: PackageFacts['metrics']): boolean {
+  return metrics !== false && metrics.token === undefined && metrics.port === undefined && metrics.public !== true
 }
 
 /** Kubernetes' default terminationGracePeriodSeconds, the budget most platforms give a shutdown. */
@@ -150,7 +157,9 @@ export function packageFindings (p: PackageFacts): Finding[] {
   if (p.security !== false && p.security.cors !== false && p.security.cors?.origins?.some((o) => o === '*') === true) {
     found.push({ code: 'FP_WARN_CORS_WILDCARD', group: 'security', severe: false, message: 'CORS allows every origin (*)', fix: 'list the exact origins that call this API in security.cors.origins' })
   }
-  if (p.metrics !== false && p.metrics.token === undefined && p.metrics.port === undefined) {
+  if (p.production && metricsUnprotected(p.metrics)) {
+    found.push({ code: 'FP_WARN_METRICS_OFF', group: 'security', severe: false, message: 'metrics are off: in production /metrics needs protection and none was given', fix: 'set metrics.token (Bearer) or metrics.port (a listener of its own)' })
+  } else if (p.metrics !== false && p.metrics.token === undefined && p.metrics.port === undefined) {
     found.push({ code: 'FP_WARN_METRICS_PUBLIC', group: 'security', severe: false, message: '/metrics answers anyone: it shows routes, traffic and memory', fix: 'set metrics.token (Bearer) or metrics.port (a listener of its own)' })
   }
   const timeout = p.shutdown === false ? undefined : p.shutdown.timeout

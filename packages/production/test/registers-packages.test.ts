@@ -96,3 +96,19 @@ t.test('probes and /metrics are exempt from the rate limit even though they are 
   for (let i = 0; i < 4; i++) limited.push((await app.inject({ url: '/nope' })).statusCode)
   t.same(limited, [404, 404, 404, 429], 'ordinary routes, 404s included, are limited')
 })
+
+t.test('in production with no options it still boots: metrics left out with a warning, the rest on', async (t) => {
+  const before = process.env.NODE_ENV
+  process.env.NODE_ENV = 'production'
+  t.teardown(() => { process.env.NODE_ENV = before })
+  const logs = logCapture()
+  const app = Fastify({ logger: { level: 'info', stream: logs.stream } })
+  await app.register(production)
+  t.teardown(() => app.close())
+  await app.ready()
+  t.notOk(app.hasDecorator('metrics'))
+  t.equal((await app.inject({ url: '/metrics' })).statusCode, 404)
+  t.ok(app.hasDecorator('health'))
+  t.match(logs.lines.find((l) => l.code === 'FP_WARN_METRICS_OFF'), { level: 40, fix: /metrics\.token/ })
+  t.match(logs.lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('fastify-production:')), { packages: ['errors', 'config', 'logging', 'health', 'security', 'shutdown'] })
+})

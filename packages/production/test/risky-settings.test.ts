@@ -71,7 +71,7 @@ t.test('source maps are looked for beside the entry script', async (t) => {
 })
 
 t.test('package settings: rate limit off, CORS wildcard, public metrics, a shutdown longer than the grace period', async (t) => {
-  const safe = { security: { cors: { origins: ['https://app.example.com'] } }, metrics: { token: 't' }, shutdown: { timeout: 25_000 } }
+  const safe = { security: { cors: { origins: ['https://app.example.com'] } }, metrics: { token: 't' }, shutdown: { timeout: 25_000 }, production: false }
   const codes = (p: object): string[] => packageFindings({ ...safe, ...p }).map((f) => f.code)
   t.same(codes({}), [])
   t.same(codes({ security: false }), ['FP_WARN_RATE_LIMIT_OFF'])
@@ -79,6 +79,8 @@ t.test('package settings: rate limit off, CORS wildcard, public metrics, a shutd
   t.same(codes({ security: { cors: false } }), [])
   t.same(codes({ security: { cors: { origins: ['*'] } } }), ['FP_WARN_CORS_WILDCARD'])
   t.same(codes({ metrics: {} }), ['FP_WARN_METRICS_PUBLIC'])
+  t.same(codes({ metrics: {}, production: true }), ['FP_WARN_METRICS_OFF'], 'in production the umbrella leaves it out')
+  t.same(codes({ metrics: { public: true }, production: true }), ['FP_WARN_METRICS_PUBLIC'], 'public said on purpose is still reported')
   t.same(codes({ metrics: { port: 9091 } }), [])
   t.same(codes({ metrics: false }), [])
   t.same(codes({ shutdown: { timeout: 29_000 } }), ['FP_WARN_SHUTDOWN_GRACE'])
