@@ -42,9 +42,9 @@ const securityPlugin: FastifyPluginAsync<SecurityOptions> = async function secur
   })
 
   const fallback: RouteState = { headers: headers?.api, limiter: rateLimit?.applyGlobal === true ? limiter?.global : undefined }
+  // Every route declared from here on carries its state: the request path reads it, nothing more.
   fastify.addHook('onRoute', function securityRoute (route) {
-    const state = routeState(route, headers, limiter)
-    if (state !== undefined) route.config = { ...route.config, [kRouteState]: state } as typeof route.config
+    route.config = { ...route.config, [kRouteState]: routeState(route, headers, limiter) ?? fallback } as typeof route.config
   })
   // Routes declared before this plugin (the umbrella registers health and metrics first, whose
   // probes say rateLimit: false) never passed through onRoute: resolve their config on first use.

@@ -1,24 +1,13 @@
 import t from 'tap'
 import { once } from 'node:events'
 import { connect } from 'node:net'
+import { rawExchange } from './helpers/raw-exchange.js'
 import Fastify from 'fastify'
 import security from '../src/index.js'
 
 // The README documents these as the responses Fastify writes below the hook layer (unless the
 // constructor gets clientErrorHandler() / frameworkErrorHandler()). These tests keep that table
 // true: if Fastify starts running hooks for one of them, a test here fails and the README changes.
-
-async function rawExchange (port: number, request: string): Promise<string> {
-  const socket = connect(port, '127.0.0.1')
-  // Fastify destroys the socket right after writing: the client may see a reset.
-  socket.on('error', () => {})
-  await once(socket, 'connect')
-  socket.write(request)
-  let text = ''
-  socket.on('data', (chunk: Buffer) => { text += chunk.toString() })
-  await once(socket, 'close')
-  return text
-}
 
 t.test('a malformed request (clientError 400) is answered without the headers', async (t) => {
   const app = Fastify()

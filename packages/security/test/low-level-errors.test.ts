@@ -1,19 +1,7 @@
 import t from 'tap'
-import { once } from 'node:events'
-import { connect } from 'node:net'
+import { rawExchange } from './helpers/raw-exchange.js'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import security, { clientErrorHandler, frameworkErrorHandler } from '../src/index.js'
-
-async function rawExchange (port: number, request: string): Promise<string> {
-  const socket = connect(port, '127.0.0.1')
-  socket.on('error', () => {})
-  await once(socket, 'connect')
-  socket.write(request)
-  let text = ''
-  socket.on('data', (chunk: Buffer) => { text += chunk.toString() })
-  await once(socket, 'close')
-  return text
-}
 
 t.test('clientErrorHandler() adds the API headers to Fastify\'s 400 and 431 answers', async (t) => {
   const app = Fastify({ clientErrorHandler: clientErrorHandler() })
