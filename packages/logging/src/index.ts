@@ -2,10 +2,11 @@ import fp from 'fastify-plugin'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { resolveLoggingOptions, type LoggingOptions } from './options.js'
 import { codes } from './errors.js'
-import { accessLineWriter, accessLogHook } from './access-log.js'
+import { ACCESS_LINE_KEYS, ACCESS_LINE_MESSAGE, accessLineWriter, accessLogHook } from './access-log.js'
+import { directLine } from './direct-line.js'
 import { addRoot, kLogState, runInRequest } from './context.js'
 import { kAccessLine, kRequestIdInfo, type RequestIdInfo } from './request-id.js'
-import { redactedKeysOf } from './redact-keys.js'
+import { onlyCensorsKeys, redactedKeysOf } from './redact-keys.js'
 import { hasContextManager, loadOpenTelemetry, traceIds, type OpenTelemetryApi } from './trace.js'
 
 /** `fastify.logging` */
@@ -85,7 +86,8 @@ const loggingPlugin: FastifyPluginAsync<LoggingOptions> = async function logging
     runInRequest(reply, done)
   })
   if (resolved.accessLog) {
-    const write = accessLineWriter(resolved.redactQuery)
+    const direct = onlyCensorsKeys(fastify.log) ? directLine(fastify.log, ACCESS_LINE_KEYS, ACCESS_LINE_MESSAGE, keys) : undefined
+    const write = accessLineWriter(resolved.redactQuery, direct)
     // Through requestIdOptions()' LogController when there is one: no onResponse hook to run.
     if (info?.controller !== undefined) info.controller[kAccessLine] = write
     else fastify.addHook('onResponse', accessLogHook(write))
@@ -101,6 +103,7 @@ export default logging
 
 export type { LoggingOptions, LoggerOptionsInput, RequestIdOptionsInput, LogDestination, LogLevel, RequestIdGenerator } from './options.js'
 export { DEFAULT_QUERY_KEYS } from './options.js'
+export { stdoutDestination, type TurnBatchedDestination } from './destination.js'
 export { loggerOptions, DEFAULT_REDACT_PATHS, REDACT_CENSOR, type PinoOptions } from './logger-options.js'
 export { requestIdOptions, isSafeRequestId, type RequestIdServerOptions } from './request-id.js'
 export { getLogger, requestContext, type RequestContext } from './context.js'

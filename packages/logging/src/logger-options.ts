@@ -3,6 +3,7 @@ import type { FastifyServerOptions } from 'fastify'
 import { codes } from './errors.js'
 import { resolveLoggerOptions, type LogDestination, type LoggerOptionsInput } from './options.js'
 import { keyRedactingFormatter } from './redact-keys.js'
+import { stdoutDestination } from './destination.js'
 
 /** The value of Fastify's `logger` constructor option: pino options. */
 export type PinoOptions = Exclude<NonNullable<FastifyServerOptions['logger']>, boolean>
@@ -62,15 +63,14 @@ function prettyDestination (destination: LogDestination | undefined, load: (id: 
 /** Internal: `load` stands in for require() so a test can play a missing pino-pretty. */
 export function buildLoggerOptions (options: LoggerOptionsInput, load: (id: string) => unknown): PinoOptions {
   const resolved = resolveLoggerOptions(options)
-  const stream = resolved.pretty ? prettyDestination(resolved.stream, load) : resolved.stream
-  const pino: PinoOptions = {
+  const stream = resolved.pretty ? prettyDestination(resolved.stream, load) : resolved.stream ?? stdoutDestination()
+  return {
     level: resolved.level,
     timestamp: isoTime,
     formatters: { level: levelLabel, log: keyRedactingFormatter(new Set()) },
-    redact: { paths: [...DEFAULT_REDACT_PATHS, ...resolved.redact], censor: REDACT_CENSOR }
+    redact: { paths: [...DEFAULT_REDACT_PATHS, ...resolved.redact], censor: REDACT_CENSOR },
+    stream
   }
-  if (stream !== undefined) pino.stream = stream
-  return pino
 }
 
 /**

@@ -3,6 +3,7 @@
 // `formatters.log` hook instead: one Set size check per line while no key was added.
 
 const kKeys = Symbol.for('fastify-production.logging.redact-keys')
+const kWraps = Symbol.for('fastify-production.logging.redact-keys.wraps')
 // Public pino symbol, stable across pino versions.
 const kPinoFormatters = Symbol.for('pino.formatters')
 const CENSOR = '[REDACTED]'
@@ -53,6 +54,7 @@ export function keyRedactingFormatter (keys: Set<string>, inner?: LogFormatter):
     ? (obj) => keys.size === 0 ? obj : censorObject(obj, keys, 0)
     : (obj) => keys.size === 0 ? inner(obj) : censorObject(inner(obj), keys, 0)
   Object.defineProperty(format, kKeys, { value: keys })
+  Object.defineProperty(format, kWraps, { value: inner !== undefined })
   return format
 }
 
@@ -69,4 +71,10 @@ export function redactedKeysOf (log: object): Set<string> | undefined {
   const keys = new Set<string>()
   ;(log as Record<symbol, unknown>)[kPinoFormatters] = { ...formatters, log: keyRedactingFormatter(keys, formatters.log) }
   return keys
+}
+
+/** Whether the only thing `log`'s log formatter does is censor keys (no formatter of the user's inside). */
+export function onlyCensorsKeys (log: object): boolean {
+  const formatters = (log as Record<symbol, unknown>)[kPinoFormatters] as { log?: Record<symbol, unknown> } | undefined
+  return formatters?.log?.[kKeys] !== undefined && formatters.log[kWraps] === false
 }

@@ -1,7 +1,7 @@
 import t from 'tap'
 import Fastify from 'fastify'
 import { logCapture } from '@fastify-production/test-support'
-import { loggerOptions } from '../src/index.js'
+import { loggerOptions, stdoutDestination } from '../src/index.js'
 import { buildLoggerOptions } from '../src/logger-options.js'
 
 t.test('pretty: true writes human-readable lines, still redacted', async (t) => {
@@ -23,7 +23,7 @@ t.test('pretty is off unless asked for; without a stream it goes to stdout', asy
   app.log.info('json')
   t.equal(logs.lines[0]?.msg, 'json')
   t.type(loggerOptions({ pretty: true }).stream?.write, 'function')
-  t.equal(loggerOptions().stream, undefined, 'pino\'s own stdout destination')
+  t.equal(loggerOptions().stream, stdoutDestination(), 'the batched stdout destination, one per process')
 })
 
 t.test('pretty: true without pino-pretty installed fails with FP_ERR_LOGGING_PRETTY_MISSING', async (t) => {
