@@ -3,6 +3,7 @@
 export const scenarios = [
   { name: 'node-http', label: 'node:http' },
   { name: 'fastify-bare', label: 'bare Fastify' },
+  { name: 'fastify-bare-control', label: 'bare Fastify again (control)', control: true },
   { name: 'fastify-logging', label: 'Fastify + default pino request logging' },
   { name: 'fp-errors', label: 'Fastify + errors', package: '@fastify-production/errors', budget: 0 },
   { name: 'fp-config', label: 'Fastify + config', package: '@fastify-production/config', budget: 0 },
@@ -18,6 +19,8 @@ export const scenarios = [
 ]
 
 export const BASELINE = 'fastify-bare'
+// The same server as the baseline: its extra CPU is the run's noise between identical processes.
+export const CONTROL = 'fastify-bare-control'
 
 // The suite's goal: the full defaults at half of bare Fastify's throughput or better.
 export const PRODUCTION_GOAL = 0.5
