@@ -8,6 +8,13 @@ import { writeSync } from 'node:fs'
 // the end of its turn at most.
 
 const BUFFER_BYTES = 64 * 1024
+// PIPE_BUF on Linux: a write of at most this many bytes to a pipe lands whole, never interleaved with
+// another process's. Cluster workers share the primary's stdout pipe, and once any process on it has
+// touched process.stdout the pipe is non-blocking for all of them, so a larger write may go out in
+// parts with another worker's lines between. Each write(2) is therefore whole lines, at most this
+// many bytes, unless one line alone is longer.
+const ATOMIC_BYTES = 4096
+const NEWLINE = 0x0a
 // A UTF-16 code unit never takes more than 3 bytes in UTF-8.
 const MAX_BYTES_PER_UNIT = 3
 // A pipe whose reader is behind (fd set non-blocking by libuv) answers EAGAIN: wait, then retry,
@@ -45,7 +52,7 @@ class Batched implements TurnBatchedDestination {
       this.flushSync()
       if (worstCase > BUFFER_BYTES) {
         const bytes = Buffer.from(line)
-        this.#writeAll(bytes, bytes.length)
+        this.#writeAll(bytes, 0, bytes.length)
         return
       }
     }
@@ -65,7 +72,23 @@ class Batched implements TurnBatchedDestination {
     const length = this.#length
     if (length === 0) return
     this.#length = 0
-    this.#writeAll(this.#buffer, length)
+    const buffer = this.#buffer
+    let start = 0
+    while (start < length) {
+      let end = length
+      if (length - start > ATOMIC_BYTES) {
+        const lastNewline = buffer.lastIndexOf(NEWLINE, start + ATOMIC_BYTES - 1)
+        if (lastNewline >= start) {
+          end = lastNewline + 1
+        } else {
+          // One line longer than ATOMIC_BYTES: it goes out alone (or all that is left, unterminated).
+          const next = buffer.subarray(start, length).indexOf(NEWLINE)
+          end = next === -1 ? length : start + next + 1
+        }
+      }
+      this.#writeAll(buffer, start, end)
+      start = end
+    }
   }
 
   flush (callback?: (err?: Error) => void): void {
@@ -73,11 +96,11 @@ class Batched implements TurnBatchedDestination {
     if (callback !== undefined) process.nextTick(callback)
   }
 
-  #writeAll (bytes: Uint8Array, length: number): void {
-    let offset = 0
-    while (offset < length && !this.#broken) {
+  #writeAll (bytes: Uint8Array, start: number, end: number): void {
+    let offset = start
+    while (offset < end && !this.#broken) {
       try {
-        offset += this.#write(this.#fd, bytes, offset, length - offset)
+        offset += this.#write(this.#fd, bytes, offset, end - offset)
       } catch (err) {
         this.#failed(err as NodeJS.ErrnoException)
       }
@@ -93,7 +116,7 @@ class Batched implements TurnBatchedDestination {
     // written either. A broken pipe is an ordinary end; anything else is said once on stderr.
     this.#broken = true
     if (err.code !== 'EPIPE') {
-      process.emitWarning(`log lines can no longer be written to file descriptor ${this.#fd} (${err.code ?? err.message}); later lines are dropped`, { code: 'FP_WARN_LOGGING_WRITE' })
+      process.emitWarning(`log lines can no longer be written to file descriptor ${this.#fd} (${String(err.code)}); later lines are dropped`, { code: 'FP_WARN_LOGGING_WRITE' })
     }
   }
 }

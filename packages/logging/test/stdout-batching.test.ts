@@ -53,6 +53,23 @@ t.test('a line longer than the buffer is written whole, after the lines before i
   t.equal(readFileSync(file, 'utf8'), '{"n":1}\n' + long + '{"n":2}\n')
 })
 
+t.test('each write is whole lines of at most 4 KiB, unless one line alone is longer', async (t) => {
+  const { file, fd } = tempFile(t)
+  t.teardown(() => closeSync(fd))
+  const sizes: number[] = []
+  const destination = batchedDestination(fd, (fd, buffer, offset, length) => {
+    sizes.push(length)
+    return writeSync(fd, buffer, offset, length)
+  })
+  const short = `${'s'.repeat(999)}\n`
+  const long = `${'l'.repeat(9999)}\n`
+  const written = [short, short, short, short, short, long, short, 'unterminated '.repeat(500)]
+  for (const piece of written) destination.write(piece)
+  await endOfTurn()
+  t.equal(readFileSync(file, 'utf8'), written.join(''), 'everything, in order')
+  t.same(sizes, [4000, 1000, 10000, 1000, 6500], 'four short lines, one, the long line alone, one, the unterminated rest')
+})
+
 t.test('multi-byte characters survive when a turn fills the buffer several times', async (t) => {
   const { file, fd } = tempFile(t)
   t.teardown(() => closeSync(fd))
@@ -153,4 +170,35 @@ t.test('lines of the last turn are written when the process ends: process.exit()
 t.test('stdoutDestination() is one per process', async (t) => {
   t.equal(stdoutDestination(), stdoutDestination())
   t.type(stdoutDestination().flushSync, 'function')
+})
+
+t.test('processes sharing one pipe (cluster workers on stdout) never tear each other\'s lines', async (t) => {
+  const fixture = fileURLToPath(new URL('fixtures/many-lines.mjs', import.meta.url))
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' }
+  delete env.NODE_V8_COVERAGE
+  const writers = 4
+  const lines = 3000
+  // The writers inherit the shell's stdout: one pipe, read by this process, slower than they write.
+  const shell = spawn('sh', ['-c', `for i in $(seq ${writers}); do "$0" "$1" ${lines} & done; wait`, process.execPath, fixture], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+  const chunks: Buffer[] = []
+  const ended = once(shell.stdout, 'end')
+  shell.stdout.on('data', (chunk: Buffer) => {
+    chunks.push(chunk)
+    shell.stdout.pause()
+    setTimeout(() => shell.stdout.resume(), 1)
+  })
+  await ended
+  const received = Buffer.concat(chunks).toString('utf8').split('\n').filter((l) => l !== '')
+  let torn = 0
+  const perProcess = new Map<number, number>()
+  for (const line of received) {
+    try {
+      const { pid } = JSON.parse(line) as { pid: number }
+      perProcess.set(pid, (perProcess.get(pid) ?? 0) + 1)
+    } catch {
+      torn++
+    }
+  }
+  t.equal(torn, 0, 'every line is whole JSON')
+  t.same([...perProcess.values()], Array(writers).fill(lines), 'every line of every writer arrived')
 })
