@@ -3,7 +3,7 @@
 export const scenarios = [
   { name: 'node-http', label: 'node:http' },
   { name: 'fastify-bare', label: 'bare Fastify' },
-  { name: 'fastify-bare-control', label: 'bare Fastify again (control)', control: true },
+  { name: 'fastify-bare-control', label: 'bare Fastify again (control)' },
   { name: 'fastify-logging', label: 'Fastify + default pino request logging' },
   { name: 'fp-errors', label: 'Fastify + errors', package: '@fastify-production/errors', budget: 0 },
   { name: 'fp-config', label: 'Fastify + config', package: '@fastify-production/config', budget: 0 },
