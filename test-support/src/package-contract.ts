@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Test } from 'tap'
+import { userNodeEnv } from './user-node-env.js'
 
 type Assert = Pick<Test, 'equal' | 'same'>
 
@@ -12,9 +13,7 @@ type Assert = Pick<Test, 'equal' | 'same'>
 export function loadBuiltPackage (packageDir: string, namedExport: string): { esm: Record<string, string>, cjs: Record<string, string> } {
   const name = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { name: string }).name
   const probe = (m: string): string => `({ default: typeof ${m}.default, named: typeof ${m}[${JSON.stringify(namedExport)}], same: String(${m}.default === ${m}[${JSON.stringify(namedExport)}]), meta: ${m}.default[Symbol.for('plugin-meta')]?.name ?? '', fastify: ${m}.default[Symbol.for('plugin-meta')]?.fastify ?? '' })`
-  // No coverage or loader flags reach the child: it must see exactly what a user's Node sees.
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' }
-  delete env.NODE_V8_COVERAGE
+  const env = userNodeEnv()
   const run = (code: string, type: 'module' | 'commonjs'): Record<string, string> =>
     JSON.parse(execFileSync(process.execPath, [`--input-type=${type}`, '-e', code], { cwd: packageDir, env, encoding: 'utf8' })) as Record<string, string>
   return {

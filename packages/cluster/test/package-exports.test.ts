@@ -2,7 +2,7 @@ import t from 'tap'
 import { execFileSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { assertErrorTable } from '@fastify-production/test-support'
+import { assertErrorTable, userNodeEnv } from '@fastify-production/test-support'
 import { codes } from '../src/index.js'
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -13,10 +13,7 @@ function load (type: 'module' | 'commonjs'): Record<string, string> {
   const code = type === 'module'
     ? `const m = await import('@fastify-production/cluster'); console.log(JSON.stringify(${probe}))`
     : `const m = require('@fastify-production/cluster'); console.log(JSON.stringify(${probe}))`
-  // No coverage or loader flags reach the child: it must see exactly what a user's Node sees.
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' }
-  delete env.NODE_V8_COVERAGE
-  return JSON.parse(execFileSync(process.execPath, [`--input-type=${type}`, '-e', code], { cwd: packageDir, env, encoding: 'utf8' })) as Record<string, string>
+  return JSON.parse(execFileSync(process.execPath, [`--input-type=${type}`, '-e', code], { cwd: packageDir, env: userNodeEnv(), encoding: 'utf8' })) as Record<string, string>
 }
 
 t.test('start is the default and a named export, through import() and require() of the build', async (t) => {

@@ -68,12 +68,11 @@ export function directLine (root: FastifyBaseLogger, keys: readonly string[], me
   const formatLog = (r[kFormatters] as { log?: unknown }).log
   const messageKey = r[s.messageKey] as string
   const values = (root as unknown as Levels).levels?.values
-  const touched = values?.info !== LEVELS.info || values.error !== LEVELS.error || [...keys, messageKey].some((k) => serializers[k] !== undefined || stringifiers[k] !== undefined)
-  if (r[s.mixin] !== undefined || hooks?.logMethod !== undefined || hooks?.streamWrite !== undefined ||
-    r[s.nestedKey] !== null || (r[s.stream] as Internal)[kMetadata] === true ||
-    stringifiers[s.wildcardFirst] !== undefined || touched) {
-    return undefined
-  }
+  const standardLevels = values?.info === LEVELS.info && values.error === LEVELS.error
+  const keysUntouched = [...keys, messageKey].every((k) => serializers[k] === undefined && stringifiers[k] === undefined)
+  const plainWrite = r[s.mixin] === undefined && hooks?.logMethod === undefined && hooks?.streamWrite === undefined &&
+    r[s.nestedKey] === null && (r[s.stream] as Internal)[kMetadata] !== true && stringifiers[s.wildcardFirst] === undefined
+  if (!standardLevels || !keysUntouched || !plainWrite) return undefined
   const tail = `,${JSON.stringify(messageKey)}:${JSON.stringify(message)}`
   return function writeDirect (log, level, fields) {
     const l = log as unknown as Internal

@@ -5,6 +5,7 @@ import { closeSync, constants, openSync, readFileSync, writeSync } from 'node:fs
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { userNodeEnv } from '@fastify-production/test-support'
 import { batchedDestination } from '../src/destination.js'
 import { stdoutDestination } from '../src/index.js'
 
@@ -159,9 +160,7 @@ t.test('any other write error is reported once as FP_WARN_LOGGING_WRITE, and the
 t.test('lines of the last turn are written when the process ends: process.exit(), an uncaught exception, the end', async (t) => {
   const fixture = fileURLToPath(new URL('fixtures/last-words.mjs', import.meta.url))
   for (const [how, status] of [['exit', 3], ['throw', 1], ['end', 0]] as const) {
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' }
-    delete env.NODE_V8_COVERAGE
-    const run = spawnSync(process.execPath, [fixture, how], { env, encoding: 'utf8', cwd: tmpdir() })
+    const run = spawnSync(process.execPath, [fixture, how], { env: userNodeEnv(), encoding: 'utf8', cwd: tmpdir() })
     t.equal(run.status, status, `${how}: exit status`)
     t.match(JSON.parse(run.stdout.trim()), { how, msg: 'last words' }, `${how}: the line was written`)
   }
@@ -174,12 +173,10 @@ t.test('stdoutDestination() is one per process', async (t) => {
 
 t.test('processes sharing one pipe (cluster workers on stdout) never tear each other\'s lines', async (t) => {
   const fixture = fileURLToPath(new URL('fixtures/many-lines.mjs', import.meta.url))
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' }
-  delete env.NODE_V8_COVERAGE
   const writers = 4
   const lines = 3000
   // The writers inherit the shell's stdout: one pipe, read by this process, slower than they write.
-  const shell = spawn('sh', ['-c', `for i in $(seq ${writers}); do "$0" "$1" ${lines} & done; wait`, process.execPath, fixture], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+  const shell = spawn('sh', ['-c', `for i in $(seq ${writers}); do "$0" "$1" ${lines} & done; wait`, process.execPath, fixture], { env: userNodeEnv(), stdio: ['ignore', 'pipe', 'inherit'] })
   const chunks: Buffer[] = []
   const ended = once(shell.stdout, 'end')
   shell.stdout.on('data', (chunk: Buffer) => {

@@ -5,14 +5,14 @@ import { readdir, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
+import { userNodeEnv } from '@fastify-production/test-support'
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 t.test('a real app in its own process writes a real V8 heap snapshot on POST, behind its token', async (t) => {
   const dir = t.testdir()
   // No test-runner loaders in the child: with them, V8 heap snapshots hang.
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', METRICS_TOKEN: 'heap-token', SNAPSHOT_DIR: dir }
-  delete env.NODE_V8_COVERAGE
+  const env = userNodeEnv({ METRICS_TOKEN: 'heap-token', SNAPSHOT_DIR: dir })
   const child = spawn(process.execPath, [join(packageDir, 'test/fixtures/heap-app.mjs')], { cwd: packageDir, env, stdio: ['pipe', 'pipe', 'inherit'] })
   t.teardown(() => { child.kill() })
   const [line] = await once(createInterface({ input: child.stdout }), 'line') as [string]

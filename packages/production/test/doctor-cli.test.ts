@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { userNodeEnv } from '@fastify-production/test-support'
 import { main } from '../src/cli.js'
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -145,8 +146,7 @@ t.test('without --url: checks the project folder and the environment, as text', 
 })
 
 t.test('the bin runs the CLI and sets the exit code', async (t) => {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' }
-  delete env.NODE_V8_COVERAGE
+  const env = userNodeEnv()
   const result = await new Promise<{ code: number | null, stdout: string }>((resolve) => {
     const child = execFile(process.execPath, [join(packageDir, 'dist', 'bin.js'), '--help'], { env }, (_err, stdout) => resolve({ code: child.exitCode, stdout }))
   })

@@ -1,12 +1,10 @@
 import t from 'tap'
 import { once } from 'node:events'
 import { createServer, type Socket } from 'node:net'
-import Fastify, { type FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
 import { Redis } from 'ioredis'
-import { logCapture, type LogLine } from '@fastify-production/test-support'
 import { redisSkipReason, startRedisServer, type RedisServer } from '@fastify-production/test-support/redis'
-import security, { type RateLimitOptions } from '../src/index.js'
+import { rateLimitedApp } from './helpers/rate-limited-app.js'
 
 const skip = redisSkipReason()
 
@@ -37,22 +35,10 @@ async function silentServer (t: Test): Promise<number> {
   return (silent.address() as { port: number }).port
 }
 
-async function build (t: Test, rateLimit: RateLimitOptions, routes: (app: FastifyInstance) => void = () => {}): Promise<{ app: FastifyInstance, lines: LogLine[] }> {
-  const { stream, lines } = logCapture()
-  const app = Fastify({ logger: { level: 'warn', stream } })
-  t.teardown(() => app.close())
-  await app.register(security, { rateLimit })
-  app.get('/', async () => 'ok')
-  app.post('/login', { config: { rateLimit: 'strict' } }, async () => 'in')
-  routes(app)
-  await app.ready()
-  return { app, lines }
-}
-
 t.test('exact counts under 50 concurrent requests', { skip }, async (t) => {
   const redis = await server(t)
   const c = client(t, redis)
-  const { app } = await build(t, { max: 20, redis: c, storeTimeout: 10_000 })
+  const { app } = await rateLimitedApp(t, { max: 20, redis: c, storeTimeout: 10_000 })
   const responses = await Promise.all(Array.from({ length: 50 }, async () => await app.inject('/')))
   const codes = responses.map((res) => res.statusCode)
   t.equal(codes.filter((code) => code === 200).length, 20)
@@ -67,8 +53,8 @@ t.test('exact counts under 50 concurrent requests', { skip }, async (t) => {
 
 t.test('two app instances share the counts', { skip }, async (t) => {
   const redis = await server(t)
-  const one = await build(t, { max: 5, redis: client(t, redis), storeTimeout: 10_000 })
-  const two = await build(t, { max: 5, redis: client(t, redis), storeTimeout: 10_000 })
+  const one = await rateLimitedApp(t, { max: 5, redis: client(t, redis), storeTimeout: 10_000 })
+  const two = await rateLimitedApp(t, { max: 5, redis: client(t, redis), storeTimeout: 10_000 })
   const seen: number[] = []
   for (let i = 0; i < 4; i++) {
     seen.push((await one.app.inject('/')).statusCode)
@@ -80,7 +66,7 @@ t.test('two app instances share the counts', { skip }, async (t) => {
 
 t.test('tiers and route limits have their own keys; a redis URL makes a client the plugin owns and closes', { skip }, async (t) => {
   const redis = await server(t)
-  const { app } = await build(t, { max: 100, redis: redis.url, redisPrefix: 'svc:', storeTimeout: 10_000 }, (app) => {
+  const { app } = await rateLimitedApp(t, { max: 100, redis: redis.url, redisPrefix: 'svc:', storeTimeout: 10_000 }, (app) => {
     app.get('/own', { config: { rateLimit: { max: 1, timeWindow: 5000 } } }, async () => 'ok')
   })
   await app.inject({ method: 'POST', url: '/login' })
@@ -101,7 +87,7 @@ t.test('tiers and route limits have their own keys; a redis URL makes a client t
 t.test('a key that lost its TTL gets one back; a flushed script cache is reloaded', { skip }, async (t) => {
   const redis = await server(t)
   const c = client(t, redis)
-  const { app } = await build(t, { max: 10, redis: c, storeTimeout: 10_000 })
+  const { app } = await rateLimitedApp(t, { max: 10, redis: c, storeTimeout: 10_000 })
   await c.set('fp-rl:global:127.0.0.1', '3')
   const res = await app.inject('/')
   t.equal(res.statusCode, 200)
@@ -114,7 +100,7 @@ t.test('a key that lost its TTL gets one back; a flushed script cache is reloade
 
 t.test('Redis killed mid-test: open lets requests through, closed answers 503, both within the bound', { skip }, async (t) => {
   const redis = await server(t)
-  const { app, lines } = await build(t, { max: 100, redis: client(t, redis, { maxRetriesPerRequest: 1 }), storeTimeout: 200 })
+  const { app, lines } = await rateLimitedApp(t, { max: 100, redis: client(t, redis, { maxRetriesPerRequest: 1 }), storeTimeout: 200 })
   t.equal((await app.inject('/')).statusCode, 200)
   t.equal((await app.inject({ method: 'POST', url: '/login' })).statusCode, 200)
   await redis.kill()
@@ -133,7 +119,7 @@ t.test('a server that accepts connections and never answers: requests answered w
   const c = new Redis(port, '127.0.0.1', { enableReadyCheck: false, maxRetriesPerRequest: null })
   c.on('error', () => {})
   t.teardown(() => { c.disconnect() })
-  const { app } = await build(t, { max: 100, redis: c, storeTimeout: 100 })
+  const { app } = await rateLimitedApp(t, { max: 100, redis: c, storeTimeout: 100 })
   const started = Date.now()
   const [open, closed] = await Promise.all([app.inject('/'), app.inject({ method: 'POST', url: '/login' })])
   const elapsed = Date.now() - started
@@ -144,7 +130,7 @@ t.test('a server that accepts connections and never answers: requests answered w
 
 t.test('a redis URL that answers nothing: boot continues after a bounded wait, then the policy answers', async (t) => {
   const port = await silentServer(t)
-  const { app, lines } = await build(t, { redis: `redis://127.0.0.1:${port}` })
+  const { app, lines } = await rateLimitedApp(t, { redis: `redis://127.0.0.1:${port}` })
   t.match(lines.find((line) => line.level === 40), { msg: /not reachable at boot/, err: { message: /not connected within 2000 ms/ } })
   t.equal((await app.inject('/')).statusCode, 200)
   t.equal((await app.inject({ method: 'POST', url: '/login' })).statusCode, 503)
@@ -157,7 +143,7 @@ t.test('a redis URL nobody listens on: boot continues, the policy answers', asyn
   const port = (probe.address() as { port: number }).port
   probe.close()
   await once(probe, 'close')
-  const { app, lines } = await build(t, { redis: `redis://127.0.0.1:${port}` })
+  const { app, lines } = await rateLimitedApp(t, { redis: `redis://127.0.0.1:${port}` })
   t.match(lines.filter((line) => line.level === 40), [{ msg: 'rate-limit Redis connection error', err: { message: /ECONNREFUSED/ } }], 'one warning: the boot failure is folded into it')
   t.equal((await app.inject('/')).statusCode, 200)
   t.equal((await app.inject({ method: 'POST', url: '/login' })).statusCode, 503)

@@ -1,8 +1,6 @@
 import t from 'tap'
-import Fastify, { type FastifyInstance } from 'fastify'
-import type { Test } from 'tap'
-import { logCapture, type LogLine } from '@fastify-production/test-support'
-import security, { type RateLimitOptions, type RedisClient } from '../src/index.js'
+import type { RedisClient } from '../src/index.js'
+import { rateLimitedApp } from './helpers/rate-limited-app.js'
 import { loadIoredis } from '../src/redis-connection.js'
 
 // Stand-ins for an ioredis client, for the failures a real server cannot be asked to produce.
@@ -15,19 +13,9 @@ function failingClient (message: string): RedisClient & { calls: number } {
   return client
 }
 
-async function build (t: Test, rateLimit: RateLimitOptions): Promise<{ app: FastifyInstance, lines: LogLine[] }> {
-  const { stream, lines } = logCapture()
-  const app = Fastify({ logger: { level: 'warn', stream } })
-  t.teardown(() => app.close())
-  await app.register(security, { rateLimit })
-  app.get('/', async () => 'ok')
-  app.post('/login', { config: { rateLimit: 'strict' } }, async () => 'in')
-  return { app, lines }
-}
-
 t.test('a failing store: global lets traffic through, strict answers 503, no store text reaches the client', async (t) => {
   const client = failingClient('READONLY You can\'t write against a read only replica. host=10.1.2.3 password=hunter2')
-  const { app, lines } = await build(t, { redis: client })
+  const { app, lines } = await rateLimitedApp(t, { redis: client })
   const open = await app.inject('/')
   t.equal(open.statusCode, 200)
   const closed = await app.inject({ method: 'POST', url: '/login' })
@@ -52,7 +40,7 @@ t.test('a failing store: global lets traffic through, strict answers 503, no sto
 })
 
 t.test('onStoreError can be set globally and per tier', async (t) => {
-  const { app } = await build(t, {
+  const { app } = await rateLimitedApp(t, {
     redis: failingClient('boom'),
     onStoreError: 'closed',
     tiers: { strict: { max: 5, timeWindow: 60_000, onStoreError: 'open' }, bulk: { max: 5, timeWindow: 1000 } }
@@ -69,7 +57,7 @@ t.test('the warning repeats after 10 s with the number folded into it', async (t
   const { mock } = await import('node:test')
   mock.timers.enable({ apis: ['Date'], now: 1_000_000 })
   t.teardown(() => { mock.timers.reset() })
-  const { app, lines } = await build(t, { redis: failingClient('boom') })
+  const { app, lines } = await rateLimitedApp(t, { redis: failingClient('boom') })
   for (let i = 0; i < 4; i++) await app.inject('/')
   mock.timers.tick(10_000)
   await app.inject('/')
@@ -80,7 +68,7 @@ t.test('the warning repeats after 10 s with the number folded into it', async (t
 
 t.test('an unexpected script reply counts as a store failure', async (t) => {
   const client: RedisClient = { evalsha: async () => 'OK', eval: async () => 'OK' }
-  const { app, lines } = await build(t, { redis: client })
+  const { app, lines } = await rateLimitedApp(t, { redis: client })
   t.equal((await app.inject({ method: 'POST', url: '/login' })).statusCode, 503)
   t.match(lines.find((line) => line.level === 40), { err: { message: /unexpected reply/ } })
 })
@@ -98,7 +86,7 @@ t.test('NOSCRIPT falls back to EVAL, which loads the script', async (t) => {
       return [1, 60_000]
     }
   }
-  const { app } = await build(t, { redis: client })
+  const { app } = await rateLimitedApp(t, { redis: client })
   t.equal((await app.inject('/')).statusCode, 200)
   t.same(seen, ['evalsha', 'eval'])
 })
@@ -108,7 +96,7 @@ t.test('a rejection with no Error is a store failure too', async (t) => {
     evalsha: async () => await Promise.reject(undefined), // eslint-disable-line prefer-promise-reject-errors
     eval: async () => [1, 1]
   }
-  const { app } = await build(t, { redis: client })
+  const { app } = await rateLimitedApp(t, { redis: client })
   t.equal((await app.inject({ method: 'POST', url: '/login' })).statusCode, 503)
 })
 

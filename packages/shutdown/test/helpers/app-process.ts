@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import http from 'node:http'
 import { fileURLToPath } from 'node:url'
+import { userNodeEnv } from '@fastify-production/test-support'
 
 const fixture = fileURLToPath(new URL('../fixtures/app.mjs', import.meta.url))
 
@@ -32,8 +33,7 @@ export class AppProcess {
 
   private constructor (config: FixtureConfig) {
     // A user's Node: no coverage or loader flags from the test runner, no Kubernetes default delay.
-    const env: NodeJS.ProcessEnv = { ...process.env, FIXTURE: JSON.stringify(config), NODE_OPTIONS: '' }
-    delete env.NODE_V8_COVERAGE
+    const env = userNodeEnv({ FIXTURE: JSON.stringify(config) })
     delete env.KUBERNETES_SERVICE_HOST
     this.child = spawn(process.execPath, [fixture], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let rest = ''
