@@ -6,12 +6,18 @@ import health, { PRESSURE_CHANNEL, type HealthOptions, type PressureState } from
 /** Resolves with the next pressure change published by any app in this process. */
 function nextPressureChange (t: Test): Promise<PressureState> {
   return new Promise((resolve) => {
-    const listener = (message: unknown): void => {
+    // The sampling timer is unref'd: with nothing else pending, the test process would end before it fires.
+    const keepAlive = setInterval(() => {}, 1000)
+    const stop = (): void => {
+      clearInterval(keepAlive)
       unsubscribe(PRESSURE_CHANNEL, listener)
+    }
+    const listener = (message: unknown): void => {
+      stop()
       resolve(message as PressureState)
     }
     subscribe(PRESSURE_CHANNEL, listener)
-    t.teardown(() => { unsubscribe(PRESSURE_CHANNEL, listener) })
+    t.teardown(stop)
   })
 }
 
