@@ -1,0 +1,20 @@
+export { defineCapability, provide, find, type Capability } from './capability.js'
+export {
+  MetricsCap,
+  LoggingCap,
+  ShutdownCap,
+  type MetricsCapability,
+  type LoggingCapability,
+  type ShutdownCapability,
+  type CounterLike
+} from './capabilities.js'
+export { Lifecycle, lifecycle, findLifecycle, type LifecycleState, type LifecycleListener } from './lifecycle.js'
+export { ProblemWriter, problems, pathOf, ProblemDetails, ValidationIssue, PROBLEM_CONTENT_TYPE, type Problem } from './problem.js'
+export { optionsError, firstViolation, assertOptions } from './options.js'
+export { processMonitor, DEFAULT_SAMPLE_INTERVAL, type ProcessSample, type ProcessSampleListener } from './process-monitor.js'
+export { bearerCheck } from './bearer.js'
+export { readTrustProxy, trustsEveryProxy } from './trust-proxy.js'
+export { drain } from './drain.js'
+export { installProcessListeners, type ProcessListener } from './process-listeners.js'
+export { codes } from './errors.js'
+export { productionConfig, type ProductionRouteConfig } from './route-config.js'
