@@ -1,8 +1,8 @@
 import { STATUS_CODES } from 'node:http'
 import { inspect } from 'node:util'
 import type { FastifyReply, FastifyRequest, FastifyBaseLogger } from 'fastify'
+import type { Problem, ProblemWriter, ValidationIssue } from '@fastify-production/core'
 import { codeForStatus, isAppError } from './app-error.js'
-import { PROBLEM_CONTENT_TYPE, type ProblemDetails, type ValidationIssue } from './problem.js'
 import type { ResolvedErrorsOptions } from './options.js'
 
 const CODE_PATTERN = /^[A-Z][A-Z0-9_]*$/
@@ -80,13 +80,19 @@ export function classify (thrown: unknown): Classified {
   if (code?.startsWith('FST_') === true && (status < 500 || status === 503)) {
     return { status, code: codeForStatus(status), detail: asString(read(thrown, 'message')) }
   }
-  if (read(thrown, 'expose') === true) {
+  const expose = read(thrown, 'expose')
+  if (expose === true) {
     return {
       status,
       code: code !== undefined && CODE_PATTERN.test(code) ? code : codeForStatus(status),
       detail: asString(read(thrown, 'message'))
     }
   }
+  // http-errors (@fastify/sensible, Koa-style libraries): `expose: false` marks a deliberate status
+  // whose message is not for clients, e.g. httpErrors.serviceUnavailable().
+  if (expose === false) return { status, code: codeForStatus(status), detail: undefined }
+  // @fastify/rate-limit throws a bare Error with statusCode 429 after setting its own headers.
+  if (status === 429) return { status, code: 'TOO_MANY_REQUESTS', detail: undefined }
   return INTERNAL
 }
 
@@ -126,52 +132,29 @@ export function logError (log: FastifyBaseLogger, thrown: unknown, status: numbe
   }
 }
 
-export function pathOf (url: string): string {
-  const q = url.indexOf('?')
-  return q === -1 ? url : url.slice(0, q)
+function detailOf (options: ResolvedErrorsOptions, c: Classified): string {
+  return c.detail ?? (c.status >= 500 ? options.genericDetail : STATUS_CODES[c.status] ?? 'Error')
 }
 
-export function buildProblem (
-  options: ResolvedErrorsOptions,
-  request: FastifyRequest,
-  c: Classified,
-  stack: string | undefined
-): ProblemDetails {
-  const problem: ProblemDetails = {
-    type: options.typeBaseUrl === undefined ? 'about:blank' : `${options.typeBaseUrl}${c.code}`,
-    title: STATUS_CODES[c.status] ?? 'Error',
-    status: c.status,
-    detail: c.detail ?? (c.status >= 500 ? options.genericDetail : STATUS_CODES[c.status] ?? 'Error'),
-    instance: pathOf(request.url),
-    code: c.code,
-    requestId: String(request.id)
-  }
-  if (c.errors !== undefined) problem.errors = c.errors
-  if (c.details !== undefined) problem.details = c.details
-  if (stack !== undefined) problem.stack = stack
-  return problem
-}
-
-export function sendProblem (reply: FastifyReply, problem: ProblemDetails, headers?: Readonly<Record<string, string>>): FastifyReply {
-  if (headers !== undefined) {
-    for (const name of Object.keys(headers)) reply.header(name, headers[name])
-  }
-  return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem))
-}
-
-export function errorHandler (options: ResolvedErrorsOptions) {
+export function errorHandler (options: ResolvedErrorsOptions, writer: ProblemWriter) {
   return function problemErrorHandler (thrown: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const c = classify(thrown)
     logError(request.log, thrown, c.status)
-    const stack = options.exposeStack && c.status >= 500 ? asString(read(thrown, 'stack')) : undefined
-    return sendProblem(reply, buildProblem(options, request, c, stack), c.headers)
+    return writer.send(request, reply, {
+      status: c.status,
+      code: c.code,
+      detail: detailOf(options, c),
+      errors: c.errors,
+      details: c.details,
+      stack: options.exposeStack && c.status >= 500 ? asString(read(thrown, 'stack')) : undefined
+    }, c.headers)
   }
 }
 
-export function notFoundHandler (options: ResolvedErrorsOptions) {
-  const c: Classified = { status: 404, code: 'NOT_FOUND', detail: 'No route matches this method and path.' }
+export function notFoundHandler (writer: ProblemWriter) {
+  const problem: Problem = { status: 404, code: 'NOT_FOUND', detail: 'No route matches this method and path.' }
   return function problemNotFoundHandler (request: FastifyRequest, reply: FastifyReply): FastifyReply {
     request.log.info({ statusCode: 404 }, 'route not found')
-    return sendProblem(reply, buildProblem(options, request, c, undefined))
+    return writer.send(request, reply, problem)
   }
 }

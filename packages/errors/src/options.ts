@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Value } from 'typebox/value'
+import { assertOptions } from '@fastify-production/core'
 import { codes } from './errors.js'
 
 const OptionsSchema = Type.Object({
@@ -9,12 +9,14 @@ const OptionsSchema = Type.Object({
   genericDetail: Type.Optional(Type.String({ minLength: 1 }))
 }, { additionalProperties: false })
 
+const ACCEPTED = 'typeBaseUrl (http(s) URL), exposeStack (boolean), notFound (boolean), genericDetail (non-empty string)'
+
 export interface ErrorsOptions {
-  /** Base URL of your error docs; `type` becomes `typeBaseUrl + code`. @default undefined (`type` is `about:blank`) */
+  /** Base URL of your error docs; `type` becomes `typeBaseUrl + code` on every problem the suite sends (401/403/404/429/503 too). @default undefined (`type` is `about:blank`) */
   typeBaseUrl?: string
   /** Add `stack` to 5xx responses. Refused when NODE_ENV is `production`. @default false */
   exposeStack?: boolean
-  /** Install the problem+json 404 handler. @default true */
+  /** Install the problem+json 404 handler (unless the app set its own before). @default true */
   notFound?: boolean
   /** The `detail` clients get for 5xx and unknown errors. @default 'An unexpected error occurred.' */
   genericDetail?: string
@@ -23,14 +25,8 @@ export interface ErrorsOptions {
 export type ResolvedErrorsOptions = Required<Omit<ErrorsOptions, 'typeBaseUrl'>> & { typeBaseUrl: string | undefined }
 
 export function resolveOptions (options: unknown): ResolvedErrorsOptions {
-  const given = options
-  const [first] = Value.Errors(OptionsSchema, given)
-  if (first !== undefined) {
-    const where = first.instancePath === '' ? '(root)' : first.instancePath.slice(1)
-    const rule = first.schemaPath.endsWith('additionalProperties') ? 'is not a known option' : first.message
-    throw new codes.FP_ERR_ERRORS_OPTIONS(where, `${rule}; accepted: typeBaseUrl (http(s) URL), exposeStack (boolean), notFound (boolean), genericDetail (non-empty string)`)
-  }
-  const opts = given as Static<typeof OptionsSchema>
+  assertOptions(OptionsSchema, options, codes.FP_ERR_ERRORS_OPTIONS, ACCEPTED)
+  const opts = options as Static<typeof OptionsSchema>
   const resolved: ResolvedErrorsOptions = {
     typeBaseUrl: opts.typeBaseUrl,
     exposeStack: opts.exposeStack ?? false,

@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap'
 import Fastify from 'fastify'
 import errors, { AppError, NotFoundError, ServiceUnavailableError, TooManyRequestsError, createError, PROBLEM_CONTENT_TYPE } from '../src/index.js'
+import { problems } from '@fastify-production/core'
 import { logCapture } from '@fastify-production/test-support'
 
 async function build (t: Test, options = {}) {
@@ -162,4 +163,11 @@ t.test('a forged AppError with a broken status or code is a plain 500', async (t
   const forged = Object.defineProperty({ status: 'teapot', code: 42, expose: true, message: 'forged' }, Symbol.for('fastify-production.errors.app-error'), { value: true })
   app.get('/', async () => { throw forged })
   t.match((await app.inject({ url: '/' })).json(), { status: 500, code: 'INTERNAL_SERVER_ERROR' })
+})
+
+t.test('typeBaseUrl is set on the app\'s one problem writer, so every package of the suite uses it', async (t) => {
+  const { app } = await build(t, { typeBaseUrl: 'https://docs.example.com/errors/' })
+  t.equal(problems(app).typeBaseUrl, 'https://docs.example.com/errors/')
+  app.get('/', async (request, reply) => problems(app).send(request, reply, { status: 429, code: 'TOO_MANY_REQUESTS', detail: 'Slow down.' }))
+  t.equal((await app.inject('/')).json().type, 'https://docs.example.com/errors/TOO_MANY_REQUESTS')
 })

@@ -14,7 +14,7 @@ t.test('instanceof holds between two installed copies of the package', async (t)
   const copy = join(dir, 'node_modules', '@fastify-production', 'errors')
   await cp(join(packageDir, 'dist'), join(copy, 'dist'), { recursive: true })
   await cp(join(packageDir, 'package.json'), join(copy, 'package.json'))
-  for (const dep of ['fastify-plugin', 'typebox', '@fastify/error']) {
+  for (const dep of ['fastify-plugin', 'typebox', '@fastify/error', '@fastify-production/core']) {
     await mkdir(dirname(join(copy, 'node_modules', dep)), { recursive: true })
     await symlink(await realpath(join(packageDir, 'node_modules', dep)), join(copy, 'node_modules', dep))
   }

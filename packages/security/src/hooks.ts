@@ -1,10 +1,11 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler, onSendHookHandler } from 'fastify'
+import type { ProblemWriter } from '@fastify-production/core'
 import { isAllowedOrigin, type ResolvedCors } from './cors.js'
-import { sendProblem } from './problem.js'
 import type { RateLimiter } from './rate-limit.js'
 import type { RouteState } from './route-config.js'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+const ORIGIN_REFUSED = { status: 403, code: 'FORBIDDEN', detail: 'This origin may not make this request.' } as const
 
 type Stash = Record<symbol, RouteState | null>
 
@@ -15,7 +16,7 @@ export type StateOf = (request: FastifyRequest) => RouteState
  * Preflights, strict CORS refusals and the rate limit, before routing work and body parsing.
  * Preflights are answered here so that they work for any path and do not count against the limit.
  */
-export function buildOnRequest (cors: ResolvedCors | undefined, limiter: RateLimiter | undefined, stateOf: StateOf, kStash: symbol): onRequestHookHandler {
+export function buildOnRequest (cors: ResolvedCors | undefined, limiter: RateLimiter | undefined, stateOf: StateOf, kStash: symbol, writer: ProblemWriter): onRequestHookHandler {
   return function securityOnRequest (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     if (cors !== undefined) {
       const origin = request.headers.origin
@@ -30,7 +31,7 @@ export function buildOnRequest (cors: ResolvedCors | undefined, limiter: RateLim
         return
       }
       if (cors.strict && origin !== undefined && !SAFE_METHODS.has(method) && !isAllowedOrigin(cors, origin)) {
-        sendProblem(request, reply, 403, 'FORBIDDEN', 'This origin may not make this request.')
+        writer.send(request, reply, ORIGIN_REFUSED)
         return
       }
     }

@@ -1,29 +1,24 @@
 import fp from 'fastify-plugin'
-import type { FastifyPluginAsync, FastifyRequest, RouteOptions } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, RouteOptions } from 'fastify'
+import { MetricsCap, find, problems, trustsEveryProxy } from '@fastify-production/core'
 import { codes } from './errors.js'
+import { foreignPlugins, leftToOthersLine, refuseExplicitConflicts, refuseLateConflicts, RATE_LIMIT } from './foreign-plugins.js'
 import { buildOnRequest, buildOnSend } from './hooks.js'
 import { resolveOptions, type RedisClient, type SecurityOptions } from './options.js'
-import { RateLimiter, type MetricsLike } from './rate-limit.js'
+import { RateLimiter } from './rate-limit.js'
 import { connectRedis, type OwnedRedis } from './redis-connection.js'
-import { kRouteState, routeState, type RouteRateLimit, type RouteSecurity, type RouteState } from './route-config.js'
+import { checkForeignRateLimit, kRouteState, routeState, type RouteState } from './route-config.js'
 import { ThrottledWarn } from './throttled-warn.js'
-import { trustsEveryProxy } from './trust-proxy.js'
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** `false`: not limited; a tier name (`'strict'`); or this route's own `{ max, timeWindow }`. @default the global limit */
-    rateLimit?: RouteRateLimit
-    /** `headers: 'page'` for HTML routes, `false` for none. @default { headers: 'api' } */
-    security?: RouteSecurity
-  }
-}
 
 const securityPlugin: FastifyPluginAsync<SecurityOptions> = async function security (fastify, options) {
-  const resolved = resolveOptions(options)
+  const before = foreignPlugins(fastify)
+  const resolved = resolveOptions(options, { headers: before.helmet, rateLimit: before.rateLimit })
+  refuseExplicitConflicts(before, resolved.given)
   const { headers, cors, rateLimit } = resolved
   if (rateLimit !== undefined && process.env.NODE_ENV === 'production' && trustsEveryProxy(fastify)) {
     throw new codes.FP_ERR_SECURITY_TRUST_PROXY()
   }
+  const writer = problems(fastify)
 
   let limiter: RateLimiter | undefined
   let owned: OwnedRedis | undefined
@@ -31,11 +26,15 @@ const securityPlugin: FastifyPluginAsync<SecurityOptions> = async function secur
     const warning = new ThrottledWarn(fastify.log)
     const redis = rateLimit.redis
     if (typeof redis === 'string') owned = await connectRedis(redis, (err, msg) => { warning.warn(err, msg) })
-    limiter = new RateLimiter(rateLimit, warning, owned === undefined ? redis as RedisClient | undefined : owned.client)
-    fastify.addHook('onReady', async function securityMetrics () {
-      if (fastify.hasDecorator('metrics')) limiter?.useMetrics((fastify as unknown as { metrics: MetricsLike }).metrics)
-    })
+    limiter = new RateLimiter(rateLimit, warning, owned === undefined ? redis as RedisClient | undefined : owned.client, writer)
   }
+  const leftLine = leftToOthersLine(before)
+  fastify.addHook('onReady', async function securityReady () {
+    refuseLateConflicts(foreignPlugins(fastify), { headers: headers !== undefined, cors: cors !== undefined, rateLimit: limiter !== undefined })
+    if (leftLine !== undefined) fastify.log.info(leftLine)
+    const metrics = find(fastify, MetricsCap)
+    if (metrics !== undefined) limiter?.useMetrics(metrics)
+  })
   fastify.addHook('onClose', async function securityClose () {
     limiter?.close()
     owned?.close()
@@ -43,11 +42,12 @@ const securityPlugin: FastifyPluginAsync<SecurityOptions> = async function secur
 
   const fallback: RouteState = { headers: headers?.api, limiter: rateLimit?.applyGlobal === true ? limiter?.global : undefined }
   // Every route declared from here on carries its state: the request path reads it, nothing more.
-  fastify.addHook('onRoute', function securityRoute (route) {
+  fastify.addHook('onRoute', function securityRoute (this: FastifyInstance, route) {
+    checkForeignRateLimit(route, this.hasPlugin(RATE_LIMIT))
     route.config = { ...route.config, [kRouteState]: routeState(route, headers, limiter) ?? fallback } as typeof route.config
   })
   // Routes declared before this plugin (the umbrella registers health and metrics first, whose
-  // probes say rateLimit: false) never passed through onRoute: resolve their config on first use.
+  // probes say production.rateLimit: false) never passed through onRoute: resolve their config on first use.
   const late = new WeakMap<object, RouteState>()
   const stateOf = (request: FastifyRequest): RouteState => {
     // routeOptions builds an object per read: read it once.
@@ -57,6 +57,7 @@ const securityPlugin: FastifyPluginAsync<SecurityOptions> = async function secur
     let state = late.get(config)
     if (state === undefined) {
       const route = { method: request.routeOptions.method, url: request.routeOptions.url, config } as unknown as RouteOptions
+      checkForeignRateLimit(route, request.server.hasPlugin(RATE_LIMIT))
       state = routeState(route, headers, limiter) ?? fallback
       late.set(config, state)
     }
@@ -66,7 +67,7 @@ const securityPlugin: FastifyPluginAsync<SecurityOptions> = async function secur
   if (cors !== undefined || limiter !== undefined) {
     kStash = Symbol('fastify-production.security.state')
     fastify.decorateRequest(kStash, null)
-    fastify.addHook('onRequest', buildOnRequest(cors, limiter, stateOf, kStash))
+    fastify.addHook('onRequest', buildOnRequest(cors, limiter, stateOf, kStash, writer))
   }
   if (cors !== undefined || headers !== undefined) fastify.addHook('onSend', buildOnSend(cors, stateOf, kStash))
 }
@@ -85,9 +86,7 @@ export type {
   StorePolicy,
   TimeWindow
 } from './options.js'
-export type { RouteRateLimit, RouteSecurity } from './route-config.js'
-export type { MetricsLike, CounterLike } from './rate-limit.js'
 export { clientKey } from './client-key.js'
 export { clientErrorHandler, frameworkErrorHandler, type ClientErrorHandler, type FrameworkErrorHandler } from './low-level-errors.js'
-export { PROBLEM_CONTENT_TYPE } from './problem.js'
+export { PROBLEM_CONTENT_TYPE, type ProductionRouteConfig } from '@fastify-production/core'
 export { codes }

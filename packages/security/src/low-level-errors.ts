@@ -1,9 +1,9 @@
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { problems } from '@fastify-production/core'
 import { buildHeaderSets } from './headers.js'
 import type { HeadersOptions } from './options.js'
-import { sendProblem } from './problem.js'
 
 /** What Fastify's constructor takes as `clientErrorHandler`. */
 export type ClientErrorHandler = (err: NodeJS.ErrnoException, socket: Socket) => void
@@ -57,6 +57,7 @@ export function frameworkErrorHandler (options: HeadersOptions = {}): FrameworkE
     for (let i = 0; i < list.length; i += 2) reply.header(list[i] as string, list[i + 1])
     // Fixed details: Fastify's messages quote the URL back to the client.
     const [status, code, detail] = FRAMEWORK_ERRORS[error.code] ?? UNEXPECTED
-    sendProblem(request, reply, status, code, detail)
+    // Found on the app (errors or security made it at registration), so typeBaseUrl applies here too.
+    problems(request.server).send(request, reply, { status, code, detail })
   }
 }

@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox'
-import { Value } from 'typebox/value'
 import type { HelmetOptions } from 'helmet'
 import type { FastifyRequest } from 'fastify'
+import { firstViolation } from '@fastify-production/core'
 import { codes } from './errors.js'
 import { buildHeaderSets, type HeaderSets } from './headers.js'
 import { compileCors, type ResolvedCors } from './cors.js'
@@ -85,7 +85,7 @@ export interface RedisClient {
 export interface HeadersOptions {
   /** helmet options merged over the API policy (CSP `default-src 'none'`, DENY, no-referrer, HSTS...). @default {} */
   api?: HelmetOptions
-  /** helmet options merged over helmet's own defaults, for routes with `security: { headers: 'page' }`. @default {} */
+  /** helmet options merged over helmet's own defaults, for routes with `config: { production: { headers: 'page' } }`. @default {} */
   page?: HelmetOptions
   /** `Cache-Control` of the API policy; `false` sends none. @default 'no-store' */
   cacheControl?: string | false
@@ -111,7 +111,7 @@ export interface CorsOptions {
 }
 
 export interface RateLimitOptions {
-  /** Requests per client per window for routes without their own `config.rateLimit`. @default 100 */
+  /** Requests per client per window for routes without their own `config.production.rateLimit`. @default 100 */
   max?: number
   /** Window of the global limit. @default 60000 (1 minute) */
   timeWindow?: TimeWindow
@@ -119,7 +119,7 @@ export interface RateLimitOptions {
   global?: boolean
   /** Policy when the store fails or times out, for the global limit and tiers without their own. @default 'open' */
   onStoreError?: StorePolicy
-  /** Named limits routes pick with `config: { rateLimit: 'name' }`. @default { strict: { max: 5, timeWindow: 60000, onStoreError: 'closed' } } */
+  /** Named limits routes pick with `config: { production: { rateLimit: 'name' } }`. @default { strict: { max: 5, timeWindow: 60000, onStoreError: 'closed' } } */
   tiers?: Record<string, RateLimitTier>
   /** The client key. @default request.ip, IPv6 grouped per /64, IPv4-mapped IPv6 folded to IPv4 */
   keyGenerator?: (request: FastifyRequest) => string
@@ -136,11 +136,11 @@ export interface RateLimitOptions {
 }
 
 export interface SecurityOptions {
-  /** Security headers; `false` sends none. @default API policy on every route */
+  /** Security headers; `false` sends none. @default API policy on every route (none when @fastify/helmet is registered before) */
   headers?: false | HeadersOptions
   /** CORS; off until origins are given. @default false */
   cors?: false | CorsOptions
-  /** Rate limiting. @default { max: 100, timeWindow: '1 minute' } */
+  /** Rate limiting. @default { max: 100, timeWindow: '1 minute' } (off when @fastify/rate-limit is registered before) */
   rateLimit?: false | RateLimitOptions
 }
 
@@ -167,6 +167,14 @@ export interface ResolvedSecurityOptions {
   headers: HeaderSets | undefined
   cors: ResolvedCors | undefined
   rateLimit: ResolvedRateLimit | undefined
+  /** The sections the caller gave as an object (not left out, not `false`). */
+  given: { headers: boolean, cors: boolean, rateLimit: boolean }
+}
+
+/** What the app's own plugins already do, so the matching section defaults to off. */
+export interface LeftToOthers {
+  headers: boolean
+  rateLimit: boolean
 }
 
 function optionError (where: string, what: string): Error {
@@ -226,11 +234,10 @@ function resolveRateLimit (given: Static<typeof RateLimitSchema>): ResolvedRateL
 }
 
 function check<T> (schema: TSchema, value: unknown, section: string): T {
-  const [first] = Value.Errors(schema, value)
-  if (first !== undefined) {
-    const inner = first.instancePath.slice(1).replaceAll('/', '.')
-    const where = section === '(root)' ? (inner === '' ? '(root)' : inner) : (inner === '' ? section : `${section}.${inner}`)
-    const rule = first.schemaPath.endsWith('additionalProperties') ? 'is not a known option' : first.message
+  const bad = firstViolation(schema, value)
+  if (bad !== undefined) {
+    const [inner, rule] = bad
+    const where = section === '(root)' ? inner : inner === '(root)' ? section : `${section}.${inner}`
     throw optionError(where, `${rule}; accepted: ${ACCEPTED[section] as string}`)
   }
   return value as T
@@ -244,14 +251,16 @@ function section<T> (schema: TSchema, value: unknown, name: string): T | false |
   return check<T>(schema, value, name)
 }
 
-export function resolveOptions (options: unknown): ResolvedSecurityOptions {
+/** Validates the options; a section left out defaults to off when `leftToOthers` says the app's plugin does it. */
+export function resolveOptions (options: unknown, leftToOthers: LeftToOthers = { headers: false, rateLimit: false }): ResolvedSecurityOptions {
   const opts = check<{ headers?: unknown, cors?: unknown, rateLimit?: unknown }>(OptionsSchema, options, '(root)')
   const headers = section<Static<typeof HeadersSchema>>(HeadersSchema, opts.headers, 'headers')
   const cors = section<Static<typeof CorsSchema>>(CorsSchema, opts.cors, 'cors')
   const rateLimit = section<Static<typeof RateLimitSchema>>(RateLimitSchema, opts.rateLimit, 'rateLimit')
   return {
-    headers: headers === false ? undefined : buildHeaderSets(headers ?? {}),
+    headers: headers === false || (headers === undefined && leftToOthers.headers) ? undefined : buildHeaderSets(headers ?? {}),
     cors: cors === false || cors === undefined ? undefined : compileCors(cors as CorsOptions),
-    rateLimit: rateLimit === false ? undefined : resolveRateLimit(rateLimit ?? {})
+    rateLimit: rateLimit === false || (rateLimit === undefined && leftToOthers.rateLimit) ? undefined : resolveRateLimit(rateLimit ?? {}),
+    given: { headers: typeof headers === 'object', cors: typeof cors === 'object', rateLimit: typeof rateLimit === 'object' }
   }
 }

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import type { CounterLike, MetricsCapability, ProblemWriter } from '@fastify-production/core'
 import { clientKey } from './client-key.js'
 import { MemoryStore } from './memory-store.js'
-import { sendProblem } from './problem.js'
 import { RedisStore } from './redis-store.js'
 import type { RedisClient, ResolvedRateLimit, ResolvedTier } from './options.js'
 import type { ThrottledWarn } from './throttled-warn.js'
@@ -13,15 +13,7 @@ export interface Limiter {
   readonly redisKeyPrefix: string
 }
 
-/** The counters a plugin instance needs; what prom-client's Counter offers. */
-export interface CounterLike {
-  inc (labels: Record<string, string>, value?: number): void
-}
-
-/** The part of `fastify.metrics` (@fastify-production/metrics) this package uses. */
-export interface MetricsLike {
-  counter (config: { name: string, help: string, labelNames?: string[] }): CounterLike
-}
+const STORE_DOWN = { status: 503, code: 'SERVICE_UNAVAILABLE', detail: 'The rate limit cannot be checked right now; retry shortly.' } as const
 
 /** Every limiter of one plugin instance, their stores, and what happens when they say no. */
 export class RateLimiter {
@@ -32,12 +24,14 @@ export class RateLimiter {
   private readonly routes = new Map<string, { spec: object, limiter: Limiter }>()
   private readonly redis: RedisStore | undefined
   private readonly warning: ThrottledWarn
+  private readonly writer: ProblemWriter
   private limited: CounterLike | undefined
   private storeErrors: CounterLike | undefined
 
-  constructor (options: ResolvedRateLimit, warning: ThrottledWarn, redis: RedisClient | undefined) {
+  constructor (options: ResolvedRateLimit, warning: ThrottledWarn, redis: RedisClient | undefined, writer: ProblemWriter) {
     this.options = options
     this.warning = warning
+    this.writer = writer
     this.redis = redis === undefined ? undefined : new RedisStore(redis, options.storeTimeout)
     this.global = this.create(options.global, options.global.name)
     for (const [name, tier] of options.tiers) this.tiers.set(name, this.create(tier, name))
@@ -70,7 +64,7 @@ export class RateLimiter {
     return limiter
   }
 
-  useMetrics (metrics: MetricsLike): void {
+  useMetrics (metrics: MetricsCapability): void {
     this.limited = metrics.counter({ name: 'http_requests_rate_limited_total', help: 'Requests answered 429 by the rate limiter', labelNames: ['tier'] })
     this.storeErrors = metrics.counter({ name: 'rate_limit_store_errors_total', help: 'Rate-limit store calls that failed or timed out', labelNames: ['tier'] })
   }
@@ -99,7 +93,7 @@ export class RateLimiter {
         .header('ratelimit-limit', limiter.limitHeader)
         .header('ratelimit-remaining', '0')
         .header('ratelimit-reset', reset)
-      sendProblem(request, reply, 429, 'TOO_MANY_REQUESTS', `Rate limit exceeded; retry in ${reset} s.`)
+      this.writer.send(request, reply, { status: 429, code: 'TOO_MANY_REQUESTS', detail: `Rate limit exceeded; retry in ${reset} s.` })
       return
     }
     if (this.options.addHeaders) {
@@ -121,7 +115,7 @@ export class RateLimiter {
       return
     }
     reply.header('retry-after', '1')
-    sendProblem(request, reply, 503, 'SERVICE_UNAVAILABLE', 'The rate limit cannot be checked right now; retry shortly.')
+    this.writer.send(request, reply, STORE_DOWN)
   }
 
   close (): void {

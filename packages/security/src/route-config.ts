@@ -1,4 +1,5 @@
 import type { RouteOptions } from 'fastify'
+import { productionConfig } from '@fastify-production/core'
 import { codes } from './errors.js'
 import type { HeaderList, HeaderSets } from './headers.js'
 import type { Limiter, RateLimiter } from './rate-limit.js'
@@ -12,21 +13,14 @@ export interface RouteState {
 
 export const kRouteState = Symbol('fastify-production.security.route')
 
-export type RouteRateLimit = false | string | { max: number, timeWindow: number | string }
-
-export interface RouteSecurity {
-  headers?: 'api' | 'page' | false
-}
-
 function routeName (route: RouteOptions): string {
   return `${Array.isArray(route.method) ? route.method.join(',') : route.method} ${route.url}`
 }
 
-function headersFor (route: RouteOptions, sets: HeaderSets | undefined, security: unknown): HeaderList | undefined {
-  if (security === undefined) return sets?.api
-  const choice = (security as RouteSecurity | null)?.headers
-  if (typeof security !== 'object' || security === null || !(choice === undefined || choice === 'api' || choice === 'page' || choice === false)) {
-    throw new codes.FP_ERR_SECURITY_ROUTE_CONFIG(routeName(route), "config.security must be { headers?: 'api' | 'page' | false }")
+function headersFor (route: RouteOptions, sets: HeaderSets | undefined, choice: unknown): HeaderList | undefined {
+  if (choice === undefined) return sets?.api
+  if (!(choice === 'api' || choice === 'page' || choice === false)) {
+    throw new codes.FP_ERR_SECURITY_ROUTE_CONFIG(routeName(route), "config.production.headers must be 'api', 'page' or false")
   }
   if (choice === false || sets === undefined) return undefined
   return choice === 'page' ? sets.page : sets.api
@@ -39,7 +33,7 @@ function limiterFor (route: RouteOptions, limiter: RateLimiter | undefined, rate
   if (typeof rateLimit === 'string') {
     const tier = limiter.tier(rateLimit)
     if (tier === undefined) {
-      throw new codes.FP_ERR_SECURITY_ROUTE_CONFIG(routeName(route), `config.rateLimit names the tier "${rateLimit}", which rateLimit.tiers does not define`)
+      throw new codes.FP_ERR_SECURITY_ROUTE_CONFIG(routeName(route), `config.production.rateLimit names the tier "${rateLimit}", which rateLimit.tiers does not define`)
     }
     return tier
   }
@@ -47,16 +41,26 @@ function limiterFor (route: RouteOptions, limiter: RateLimiter | undefined, rate
   const max = spec?.max
   const windowMs = typeof spec?.timeWindow === 'number' || typeof spec?.timeWindow === 'string' ? parseTimeWindow(spec.timeWindow) : undefined
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || windowMs === undefined) {
-    throw new codes.FP_ERR_SECURITY_ROUTE_CONFIG(routeName(route), "config.rateLimit must be false, a tier name, or { max: integer >= 1, timeWindow: ms or '1 minute' }")
+    throw new codes.FP_ERR_SECURITY_ROUTE_CONFIG(routeName(route), "config.production.rateLimit must be false, a tier name, or { max: integer >= 1, timeWindow: ms or '1 minute' }")
   }
   return limiter.forRoute(route.url, routeName(route), spec as object, max, windowMs)
 }
 
+/**
+ * `config.rateLimit` belongs to @fastify/rate-limit, which takes only an object or false. A string
+ * there is this package's former spelling of a tier: refuse it, unless @fastify/rate-limit is
+ * registered (then it is that plugin's key, and that plugin reports it).
+ */
+export function checkForeignRateLimit (route: RouteOptions, rateLimitPlugin: boolean): void {
+  const value = (route.config as { rateLimit?: unknown } | undefined)?.rateLimit
+  if (typeof value !== 'string' || rateLimitPlugin) return
+  throw new codes.FP_ERR_SECURITY_ROUTE_CONFIG(routeName(route),
+    `config.rateLimit is @fastify/rate-limit's key (an object or false); for a tier of @fastify-production/security write config: { production: { rateLimit: ${JSON.stringify(value)} } }`)
+}
+
 /** The state of a route, or undefined when the plugin's defaults apply to it. */
 export function routeState (route: RouteOptions, sets: HeaderSets | undefined, limiter: RateLimiter | undefined): RouteState | undefined {
-  const config = route.config as Record<string, unknown> | undefined
-  const security = config?.security
-  const rateLimit = config?.rateLimit
-  if (security === undefined && rateLimit === undefined) return undefined
-  return { headers: headersFor(route, sets, security), limiter: limiterFor(route, limiter, rateLimit) }
+  const production = productionConfig(route.config)
+  if (production === undefined || (production.headers === undefined && production.rateLimit === undefined)) return undefined
+  return { headers: headersFor(route, sets, production.headers), limiter: limiterFor(route, limiter, production.rateLimit) }
 }

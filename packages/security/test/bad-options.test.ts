@@ -56,7 +56,7 @@ t.test('the caller\'s options object is not mutated', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())
   await app.register(security, Object.freeze(options))
-  app.get('/', { config: { rateLimit: 'login' } }, async () => 'ok')
+  app.get('/', { config: { production: { rateLimit: 'login' } } }, async () => 'ok')
   await app.ready()
   t.equal(JSON.stringify(options), before)
   t.equal((await app.inject('/')).headers['x-frame-options'], 'SAMEORIGIN')

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { rawExchange } from './helpers/raw-exchange.js'
 import Fastify, { type FastifyServerOptions } from 'fastify'
+import { problems } from '@fastify-production/core'
 import security, { clientErrorHandler, frameworkErrorHandler } from '../src/index.js'
 
 t.test('clientErrorHandler() adds the API headers to Fastify\'s 400 and 431 answers', async (t) => {
@@ -82,4 +83,14 @@ t.test('frameworkErrorHandler() answers a failing async constraint with a generi
   t.match(res.json(), { code: 'INTERNAL_SERVER_ERROR', detail: 'An unexpected error occurred.' })
   t.notMatch(res.payload, /10\.0\.0\.5/)
   t.equal(res.headers['cache-control'], 'no-cache')
+})
+
+t.test('frameworkErrorHandler() writes through the app\'s problem writer: one typeBaseUrl for every problem', async (t) => {
+  const app = Fastify({ frameworkErrors: frameworkErrorHandler() })
+  t.teardown(() => app.close())
+  await app.register(security)
+  // What @fastify-production/errors does with its typeBaseUrl option.
+  problems(app).typeBaseUrl = 'https://docs.example.com/errors/'
+  app.get('/items/:id', async () => 'x')
+  t.equal((await app.inject('/items/%E0%A4%A')).json().type, 'https://docs.example.com/errors/BAD_REQUEST')
 })

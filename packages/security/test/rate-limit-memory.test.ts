@@ -2,6 +2,7 @@ import t from 'tap'
 import { mock } from 'node:test'
 import Fastify, { type FastifyInstance, type InjectOptions } from 'fastify'
 import type { Test } from 'tap'
+import { problems } from '@fastify-production/core'
 import security, { type RateLimitOptions } from '../src/index.js'
 
 async function build (t: Test, rateLimit: RateLimitOptions | false = {}): Promise<FastifyInstance> {
@@ -17,6 +18,13 @@ async function statuses (app: FastifyInstance, n: number, request: InjectOptions
   for (let i = 0; i < n; i++) out.push((await app.inject(request)).statusCode)
   return out
 }
+
+t.test('the 429 goes through the app\'s problem writer: the typeBaseUrl set by errors applies', async (t) => {
+  const app = await build(t, { max: 1 })
+  problems(app).typeBaseUrl = 'https://docs.example.com/errors/'
+  await statuses(app, 1)
+  t.equal((await app.inject('/')).json().type, 'https://docs.example.com/errors/TOO_MANY_REQUESTS')
+})
 
 t.test('the default is 100 requests per minute per client', async (t) => {
   const app = await build(t)
@@ -66,8 +74,8 @@ t.test('404s count against the limit', async (t) => {
 
 t.test('the strict tier: 5 per minute, shared by the routes that name it, separate from the global limit', async (t) => {
   const app = await build(t, { max: 100 })
-  app.post('/auth/login', { config: { rateLimit: 'strict' } }, async () => 'in')
-  app.post('/auth/reset', { config: { rateLimit: 'strict' } }, async () => 'sent')
+  app.post('/auth/login', { config: { production: { rateLimit: 'strict' } } }, async () => 'in')
+  app.post('/auth/reset', { config: { production: { rateLimit: 'strict' } } }, async () => 'sent')
   t.same(await statuses(app, 3, { method: 'POST', url: '/auth/login' }), [200, 200, 200])
   t.same(await statuses(app, 3, { method: 'POST', url: '/auth/reset' }), [200, 200, 429])
   t.equal((await app.inject('/')).statusCode, 200, 'the global limit is untouched')
@@ -77,17 +85,17 @@ t.test('the strict tier: 5 per minute, shared by the routes that name it, separa
 
 t.test('custom tiers, a strict override, and onStoreError defaults', async (t) => {
   const app = await build(t, { tiers: { search: { max: 2, timeWindow: 1000 }, strict: { max: 1, timeWindow: '1 minute' } } })
-  app.get('/search', { config: { rateLimit: 'search' } }, async () => 'results')
-  app.post('/login', { config: { rateLimit: 'strict' } }, async () => 'in')
+  app.get('/search', { config: { production: { rateLimit: 'search' } } }, async () => 'results')
+  app.post('/login', { config: { production: { rateLimit: 'strict' } } }, async () => 'in')
   t.same(await statuses(app, 3, '/search'), [200, 200, 429])
   t.same(await statuses(app, 2, { method: 'POST', url: '/login' }), [200, 429])
 })
 
 t.test('a route may turn the limit off or set its own', async (t) => {
   const app = await build(t, { max: 1 })
-  app.get('/health', { config: { rateLimit: false } }, async () => 'up')
-  app.get('/export', { config: { rateLimit: { max: 2, timeWindow: '1 hour' } } }, async () => 'csv')
-  app.get('/import', { config: { rateLimit: { max: 2, timeWindow: 3_600_000 } } }, async () => 'ok')
+  app.get('/health', { config: { production: { rateLimit: false } } }, async () => 'up')
+  app.get('/export', { config: { production: { rateLimit: { max: 2, timeWindow: '1 hour' } } } }, async () => 'csv')
+  app.get('/import', { config: { production: { rateLimit: { max: 2, timeWindow: 3_600_000 } } } }, async () => 'ok')
   t.same(await statuses(app, 5, '/health'), [200, 200, 200, 200, 200])
   t.same(await statuses(app, 3, '/export'), [200, 200, 429])
   t.same(await statuses(app, 3, '/import'), [200, 200, 429], 'each route with its own limit has its own counter')
@@ -99,8 +107,8 @@ t.test('a route may turn the limit off or set its own', async (t) => {
 
 t.test('global: false limits only the routes that ask', async (t) => {
   const app = await build(t, { max: 1, global: false })
-  app.post('/login', { config: { rateLimit: 'strict' } }, async () => 'in')
-  app.get('/page', { config: { security: { headers: 'page' } } }, async () => 'html')
+  app.post('/login', { config: { production: { rateLimit: 'strict' } } }, async () => 'in')
+  app.get('/page', { config: { production: { headers: 'page' } } }, async () => 'html')
   t.same(await statuses(app, 3), [200, 200, 200])
   t.same(await statuses(app, 3, '/page'), [200, 200, 200])
   t.same(await statuses(app, 3, '/missing'), [404, 404, 404])
@@ -181,7 +189,7 @@ t.test('building and closing an app 20 times leaves no timer behind; the timers 
   for (let i = 0; i < 20; i++) {
     const app = Fastify()
     await app.register(security, { rateLimit: { tiers: { a: { max: 1, timeWindow: 1000 } } } })
-    app.get('/', { config: { rateLimit: { max: 1, timeWindow: 1000 } } }, async () => 'ok')
+    app.get('/', { config: { production: { rateLimit: { max: 1, timeWindow: 1000 } } } }, async () => 'ok')
     await app.ready()
     t.equal(live.size, 4, 'one timer per limiter: global, strict, a, the route')
     t.notOk([...live].some((timer) => timer.hasRef()), 'unref\'d')

@@ -1,12 +1,13 @@
 import t from 'tap'
 import Fastify from 'fastify'
 import fp from 'fastify-plugin'
-import security, { type CounterLike, type MetricsLike } from '../src/index.js'
+import { MetricsCap, provide, type CounterLike, type MetricsCapability } from '@fastify-production/core'
+import security from '../src/index.js'
 
-function fakeMetrics (): { metrics: MetricsLike, counts: Map<string, number>, declared: string[] } {
+function fakeMetrics (): { metrics: MetricsCapability, counts: Map<string, number>, declared: string[] } {
   const counts = new Map<string, number>()
   const declared: string[] = []
-  const metrics: MetricsLike = {
+  const metrics: MetricsCapability = {
     counter ({ name }) {
       declared.push(name)
       const counter: CounterLike = {
@@ -16,18 +17,19 @@ function fakeMetrics (): { metrics: MetricsLike, counts: Map<string, number>, de
         }
       }
       return counter
-    }
+    },
+    metricsAsJson: async () => []
   }
   return { metrics, counts, declared }
 }
 
-t.test('rate-limited requests are counted per tier when fastify.metrics exists', async (t) => {
+t.test('rate-limited requests are counted per tier when the metrics capability is provided', async (t) => {
   const { metrics, counts, declared } = fakeMetrics()
   const app = Fastify()
   t.teardown(() => app.close())
-  await app.register(fp(async (instance) => { instance.decorate('metrics', metrics) }, { name: 'fake-metrics' }))
+  await app.register(fp(async (instance) => { provide(instance, MetricsCap, metrics, 'test') }, { name: 'fake-metrics' }))
   await app.register(security, { rateLimit: { max: 1 } })
-  app.post('/login', { config: { rateLimit: 'strict' } }, async () => 'in')
+  app.post('/login', { config: { production: { rateLimit: 'strict' } } }, async () => 'in')
   app.get('/', async () => 'ok')
   for (let i = 0; i < 3; i++) await app.inject('/')
   for (let i = 0; i < 6; i++) await app.inject({ method: 'POST', url: '/login' })
@@ -36,19 +38,30 @@ t.test('rate-limited requests are counted per tier when fastify.metrics exists',
   t.equal(counts.get('http_requests_rate_limited_total{"tier":"strict"}'), 1)
 })
 
-t.test('the metrics decorator may be registered after this plugin', async (t) => {
+t.test('the metrics capability may be provided after this plugin', async (t) => {
   const { metrics, counts } = fakeMetrics()
   const app = Fastify()
   t.teardown(() => app.close())
   await app.register(security, { rateLimit: { max: 1 } })
-  app.decorate('metrics', metrics)
+  provide(app, MetricsCap, metrics, 'test')
   app.get('/', async () => 'ok')
   await app.inject('/')
   await app.inject('/')
   t.equal(counts.get('http_requests_rate_limited_total{"tier":"global"}'), 1)
 })
 
-t.test('without fastify.metrics nothing is counted and nothing fails', async (t) => {
+t.test('another plugin\'s `metrics` decorator (fastify-metrics has one) is not ours: nothing is counted, nothing fails', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  // fastify-metrics' decorator: a prom-client wrapper without counter(); it crashed the boot when read as ours.
+  app.decorate('metrics', { client: {}, initMetricsInContext () {}, routeMetrics: {} })
+  await app.register(security, { rateLimit: { max: 1 } })
+  app.get('/', async () => 'ok')
+  await app.inject('/')
+  t.equal((await app.inject('/')).statusCode, 429)
+})
+
+t.test('without metrics nothing is counted and nothing fails', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())
   await app.register(security, { rateLimit: { max: 1 } })
@@ -61,7 +74,7 @@ t.test('store failures are counted per tier', async (t) => {
   const { metrics, counts } = fakeMetrics()
   const app = Fastify()
   t.teardown(() => app.close())
-  app.decorate('metrics', metrics)
+  provide(app, MetricsCap, metrics, 'test')
   const failing = { evalsha: async () => { throw new Error('down') }, eval: async () => { throw new Error('down') } }
   await app.register(security, { rateLimit: { redis: failing } })
   app.get('/', async () => 'ok')

@@ -67,7 +67,7 @@ t.test('two app instances share the counts', { skip }, async (t) => {
 t.test('tiers and route limits have their own keys; a redis URL makes a client the plugin owns and closes', { skip }, async (t) => {
   const redis = await server(t)
   const { app } = await rateLimitedApp(t, { max: 100, redis: redis.url, redisPrefix: 'svc:', storeTimeout: 10_000 }, (app) => {
-    app.get('/own', { config: { rateLimit: { max: 1, timeWindow: 5000 } } }, async () => 'ok')
+    app.get('/own', { config: { production: { rateLimit: { max: 1, timeWindow: 5000 } } } }, async () => 'ok')
   })
   await app.inject({ method: 'POST', url: '/login' })
   await app.inject('/')

@@ -45,8 +45,8 @@ t.test('onStoreError can be set globally and per tier', async (t) => {
     onStoreError: 'closed',
     tiers: { strict: { max: 5, timeWindow: 60_000, onStoreError: 'open' }, bulk: { max: 5, timeWindow: 1000 } }
   })
-  app.get('/bulk', { config: { rateLimit: 'bulk' } }, async () => 'ok')
-  app.get('/own', { config: { rateLimit: { max: 5, timeWindow: 1000 } } }, async () => 'ok')
+  app.get('/bulk', { config: { production: { rateLimit: 'bulk' } } }, async () => 'ok')
+  app.get('/own', { config: { production: { rateLimit: { max: 5, timeWindow: 1000 } } } }, async () => 'ok')
   t.equal((await app.inject('/')).statusCode, 503)
   t.equal((await app.inject({ method: 'POST', url: '/login' })).statusCode, 200)
   t.equal((await app.inject('/bulk')).statusCode, 503, 'a tier without its own policy takes the global one')

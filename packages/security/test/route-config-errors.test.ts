@@ -3,23 +3,22 @@ import Fastify from 'fastify'
 import security from '../src/index.js'
 
 const bad: Array<[string, Record<string, unknown>, RegExp]> = [
-  ['an unknown tier', { rateLimit: 'login' }, /GET \/x: config\.rateLimit names the tier "login"/],
-  ['a limit without max', { rateLimit: { timeWindow: 1000 } }, /config\.rateLimit must be false, a tier name/],
-  ['a limit with a fractional max', { rateLimit: { max: 1.5, timeWindow: 1000 } }, /config\.rateLimit must be/],
-  ['a limit with an unreadable window', { rateLimit: { max: 1, timeWindow: 'a while' } }, /config\.rateLimit must be/],
-  ['a limit with a window of another type', { rateLimit: { max: 1, timeWindow: true } }, /config\.rateLimit must be/],
-  ['rateLimit null', { rateLimit: null }, /config\.rateLimit must be/],
-  ['an unknown headers policy', { security: { headers: 'html' } }, /config\.security must be \{ headers\?: 'api' \| 'page' \| false \}/],
-  ['security that is not an object', { security: 'page' }, /config\.security must be/],
-  ['security null', { security: null }, /config\.security must be/]
+  ['an unknown tier', { rateLimit: 'login' }, /GET \/x: config\.production\.rateLimit names the tier "login"/],
+  ['a limit without max', { rateLimit: { timeWindow: 1000 } }, /config\.production\.rateLimit must be false, a tier name/],
+  ['a limit with a fractional max', { rateLimit: { max: 1.5, timeWindow: 1000 } }, /config\.production\.rateLimit must be/],
+  ['a limit with an unreadable window', { rateLimit: { max: 1, timeWindow: 'a while' } }, /config\.production\.rateLimit must be/],
+  ['a limit with a window of another type', { rateLimit: { max: 1, timeWindow: true } }, /config\.production\.rateLimit must be/],
+  ['rateLimit null', { rateLimit: null }, /config\.production\.rateLimit must be/],
+  ['an unknown headers policy', { headers: 'html' }, /config\.production\.headers must be 'api', 'page' or false/],
+  ['headers null', { headers: null }, /config\.production\.headers must be/]
 ]
 
-for (const [name, config, mentions] of bad) {
+for (const [name, production, mentions] of bad) {
   t.test(`${name} fails the route with FP_ERR_SECURITY_ROUTE_CONFIG`, async (t) => {
     const app = Fastify()
     t.teardown(() => app.close())
     await app.register(security)
-    t.throws(() => { app.get('/x', { config: config as object }, async () => 'x') }, { code: 'FP_ERR_SECURITY_ROUTE_CONFIG', message: mentions })
+    t.throws(() => { app.get('/x', { config: { production } as object }, async () => 'x') }, { code: 'FP_ERR_SECURITY_ROUTE_CONFIG', message: mentions })
   })
 }
 
@@ -28,7 +27,7 @@ t.test('a route with several methods is named with all of them', async (t) => {
   t.teardown(() => app.close())
   await app.register(security)
   t.throws(() => {
-    app.route({ method: ['POST', 'PUT'], url: '/x', config: { rateLimit: 'nope' }, handler: async () => 'x' })
+    app.route({ method: ['POST', 'PUT'], url: '/x', config: { production: { rateLimit: 'nope' } }, handler: async () => 'x' })
   }, { message: /POST,PUT \/x/ })
 })
 
@@ -36,16 +35,37 @@ t.test('route rate-limit config is accepted and ignored when rate limiting is of
   const app = Fastify()
   t.teardown(() => app.close())
   await app.register(security, { rateLimit: false })
-  app.get('/x', { config: { rateLimit: 'anything' } }, async () => 'x')
+  app.get('/x', { config: { production: { rateLimit: 'anything' } } }, async () => 'x')
   t.equal((await app.inject('/x')).statusCode, 200)
+})
+
+t.test('a tier name in config.rateLimit (the former spelling) fails the route with the new one', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(security)
+  t.throws(() => { app.post('/login', { config: { rateLimit: 'strict' } as object }, async () => 'in') }, {
+    code: 'FP_ERR_SECURITY_ROUTE_CONFIG',
+    message: /POST \/login: config\.rateLimit is @fastify\/rate-limit's key.*config: \{ production: \{ rateLimit: "strict" \} \}/
+  })
+})
+
+t.test('object and false config.rateLimit belong to @fastify/rate-limit: ignored', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(security, { rateLimit: { max: 2 } })
+  app.get('/theirs', { config: { rateLimit: { max: 1, timeWindow: 1000 } } as object }, async () => 'ok')
+  app.get('/off', { config: { rateLimit: false } as object }, async () => 'ok')
+  const seen = []
+  for (const url of ['/theirs', '/off', '/theirs']) seen.push((await app.inject(url)).statusCode)
+  t.same(seen, [200, 200, 429], 'both routes are on our global limit of 2: neither key is read by us')
 })
 
 t.test('routes declared before the plugin still follow their route config', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())
   // As the umbrella does with health and metrics: their routes exist before security is registered.
-  app.get('/probe', { config: { rateLimit: false, security: { headers: 'page' } } }, async () => 'ok')
-  app.get('/tiered', { config: { rateLimit: { max: 2, timeWindow: 60_000 } } }, async () => 'ok')
+  app.get('/probe', { config: { production: { rateLimit: false, headers: 'page' } } }, async () => 'ok')
+  app.get('/tiered', { config: { production: { rateLimit: { max: 2, timeWindow: 60_000 } } } }, async () => 'ok')
   app.get('/plain', async () => 'ok')
   await app.register(security, { rateLimit: { max: 3, timeWindow: 60_000 } })
   const probe = []
@@ -65,8 +85,9 @@ t.test('routes declared before the plugin still follow their route config', asyn
 t.test('a route declared before the plugin with a bad config fails on its first request', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())
-  app.get('/bad', { config: { rateLimit: 'no-such-tier' } }, async () => 'ok')
+  app.get('/bad', { config: { production: { rateLimit: 'no-such-tier' } } }, async () => 'ok')
+  app.get('/old', { config: { rateLimit: 'strict' } as object }, async () => 'ok')
   await app.register(security)
-  const res = await app.inject('/bad')
-  t.equal(res.statusCode, 500)
+  t.equal((await app.inject('/bad')).statusCode, 500)
+  t.equal((await app.inject('/old')).statusCode, 500)
 })

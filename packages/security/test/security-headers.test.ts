@@ -84,11 +84,11 @@ t.test('a header the route sets wins over the set', async (t) => {
 
 t.test('config.security.headers picks the page policy, the API policy, or none', async (t) => {
   const app = await build(t)
-  app.get('/page', { config: { security: { headers: 'page' } } }, async (_request, reply) => reply.type('text/html').send('<p>hi</p>'))
-  app.get('/api', { config: { security: { headers: 'api' } } }, async () => 'x')
-  app.get('/bare', { config: { security: { headers: false } } }, async () => 'x')
-  app.get('/limited-only', { config: { rateLimit: 'strict' } }, async () => 'x')
-  app.get('/default-policy', { config: { security: {} } }, async () => 'x')
+  app.get('/page', { config: { production: { headers: 'page' } } }, async (_request, reply) => reply.type('text/html').send('<p>hi</p>'))
+  app.get('/api', { config: { production: { headers: 'api' } } }, async () => 'x')
+  app.get('/bare', { config: { production: { headers: false } } }, async () => 'x')
+  app.get('/limited-only', { config: { production: { rateLimit: 'strict' } } }, async () => 'x')
+  app.get('/default-policy', { config: { production: {} } }, async () => 'x')
 
   const page = await app.inject('/page')
   t.match(page.headers['content-security-policy'], /^default-src 'self';/, "helmet's default CSP")
@@ -98,7 +98,7 @@ t.test('config.security.headers picks the page policy, the API policy, or none',
 
   assertApiHeaders(t, (await app.inject('/api')).headers, "'api'")
   assertApiHeaders(t, (await app.inject('/limited-only')).headers, 'a route with only rateLimit')
-  assertApiHeaders(t, (await app.inject('/default-policy')).headers, 'security: {}')
+  assertApiHeaders(t, (await app.inject('/default-policy')).headers, 'production: {}')
 
   const bare = await app.inject('/bare')
   t.equal(bare.statusCode, 200)
@@ -107,14 +107,14 @@ t.test('config.security.headers picks the page policy, the API policy, or none',
 
 t.test('the automatic HEAD route follows its GET route', async (t) => {
   const app = await build(t)
-  app.get('/page', { config: { security: { headers: 'page' } } }, async () => 'x')
+  app.get('/page', { config: { production: { headers: 'page' } } }, async () => 'x')
   const res = await app.inject({ method: 'HEAD', url: '/page' })
   t.equal(res.headers['x-frame-options'], 'SAMEORIGIN')
 })
 
 t.test('headers: false sends none anywhere, and routes may still ask for none', async (t) => {
   const app = await build(t, { headers: false })
-  app.get('/page', { config: { security: { headers: 'page' } } }, async () => 'x')
+  app.get('/page', { config: { production: { headers: 'page' } } }, async () => 'x')
   for (const url of ['/ok', '/missing', '/page']) {
     const res = await app.inject(url)
     t.equal(res.headers['x-frame-options'], undefined, url)
@@ -139,7 +139,7 @@ t.test('helmet options adjust the policies; cacheControl replaces or drops no-st
       cacheControl: 'private, no-cache'
     }
   })
-  app.get('/page', { config: { security: { headers: 'page' } } }, async () => 'x')
+  app.get('/page', { config: { production: { headers: 'page' } } }, async () => 'x')
   const api = await app.inject('/ok')
   t.equal(api.headers['x-frame-options'], 'SAMEORIGIN')
   t.equal(api.headers['strict-transport-security'], 'max-age=600; includeSubDomains')

@@ -1,7 +1,6 @@
 import t, { type Test } from 'tap'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify from 'fastify'
 import security from '../src/index.js'
-import { trustsEveryProxy } from '../src/trust-proxy.js'
 
 function inProduction (t: Test): void {
   const before = process.env.NODE_ENV
@@ -57,9 +56,4 @@ t.test('trustProxy: true outside production, or with rate limiting off, boots', 
   await noLimit.register(security, { rateLimit: false })
   await noLimit.ready()
   t.pass()
-})
-
-t.test('a trustProxy that Fastify someday reports in initialConfig is read from there', async (t) => {
-  t.equal(trustsEveryProxy({ initialConfig: { trustProxy: true } } as unknown as FastifyInstance), true)
-  t.equal(trustsEveryProxy({ initialConfig: {} } as unknown as FastifyInstance), false, 'no request class to ask: not refused')
 })

@@ -10,7 +10,7 @@ export async function rateLimitedApp (t: Test, rateLimit: RateLimitOptions, rout
   t.teardown(() => app.close())
   await app.register(security, { rateLimit })
   app.get('/', async () => 'ok')
-  app.post('/login', { config: { rateLimit: 'strict' } }, async () => 'in')
+  app.post('/login', { config: { production: { rateLimit: 'strict' } } }, async () => 'in')
   routes(app)
   return { app, lines }
 }
