@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { loadConfig, RequiredInProduction, Secret, Type, type Config, type Static } from '@fastify-production/config'
+import { loadConfig, RequiredInProduction, Secret, Type, type Config, type FastifyMetrics } from 'fastify-production'
 
 const LogLevel = Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' })
 
@@ -16,8 +16,11 @@ export const EnvSchema = Type.Object({
   METRICS_TOKEN: Secret(RequiredInProduction(Type.String({ minLength: 16 })))
 })
 
-declare module '@fastify-production/config' {
-  interface FastifyProductionConfig extends Static<typeof EnvSchema> {}
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config<typeof EnvSchema>
+    metrics: FastifyMetrics
+  }
 }
 
 export type Env = Config<typeof EnvSchema>

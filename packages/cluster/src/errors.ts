@@ -1,13 +1,9 @@
 import createFastifyError from '@fastify/error'
+import { optionsError } from '@fastify-production/core'
 
 /** Error codes this package throws. Each is listed in the README's errors table. */
 export const codes = {
-  FP_ERR_CLUSTER_OPTIONS: createFastifyError(
-    'FP_ERR_CLUSTER_OPTIONS',
-    'Invalid @fastify-production/cluster option %s: %s',
-    500,
-    TypeError
-  ),
+  FP_ERR_CLUSTER_OPTIONS: optionsError('FP_ERR_CLUSTER_OPTIONS', '@fastify-production/cluster'),
   FP_ERR_CLUSTER_BUILD: createFastifyError(
     'FP_ERR_CLUSTER_BUILD',
     'build() must return (or resolve to) a Fastify instance; got %s',

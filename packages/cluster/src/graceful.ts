@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { drain } from './drain.js'
+import { drain, find, installProcessListeners, ShutdownCap } from '@fastify-production/core'
 import type { Log } from './log.js'
 
 /** What the signal listeners saw; `uninstall` removes them. */
@@ -20,14 +20,20 @@ export async function closeGracefully (app: FastifyInstance, drainTimeout: numbe
   }
 }
 
+/** @fastify-production/shutdown in the app: it owns the signals, the sequence and the exit. */
+function hasShutdown (app: FastifyInstance): boolean {
+  return find(app, ShutdownCap) !== undefined
+}
+
 /**
- * SIGTERM / SIGINT for one app. With @fastify-production/shutdown registered (`fastify.shutdown`),
- * that plugin owns the sequence and these listeners only note that a signal came. Without it, the
- * first signal drains and closes the app and exits (0, or 1 if close failed); a second exits 1 at once.
+ * SIGTERM / SIGINT for one app. With @fastify-production/shutdown registered (looked up at the
+ * signal, so an app that registers it without awaiting is seen too), that plugin owns the sequence
+ * and these listeners only note that a signal came. Without it, the first signal drains and closes
+ * the app and exits (0, or 1 if close failed); a second exits 1 at once.
  */
 export function handleSignals (app: FastifyInstance, drainTimeout: number, log: Log, exit: (code: number) => void): SignalGuard {
-  const owned = !app.hasDecorator('shutdown')
   let signalled = false
+  let owned = true
   const onSignal = (signal: NodeJS.Signals): void => {
     if (signalled) {
       if (owned) {
@@ -37,6 +43,7 @@ export function handleSignals (app: FastifyInstance, drainTimeout: number, log: 
       return
     }
     signalled = true
+    owned = !hasShutdown(app)
     if (!owned) return
     log.info({ signal, drainTimeout }, `${signal}: draining connections, then closing the app`)
     closeGracefully(app, drainTimeout, log).then((code) => {
@@ -44,13 +51,9 @@ export function handleSignals (app: FastifyInstance, drainTimeout: number, log: 
       exit(code)
     })
   }
-  process.on('SIGTERM', onSignal)
-  process.on('SIGINT', onSignal)
+  const uninstall = installProcessListeners([['SIGTERM', onSignal], ['SIGINT', onSignal]])
   return {
     get signalled () { return signalled },
-    uninstall () {
-      process.removeListener('SIGTERM', onSignal)
-      process.removeListener('SIGINT', onSignal)
-    }
+    uninstall
   }
 }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { Type, type Static } from 'typebox'
-import { Value } from 'typebox/value'
+import { firstViolation } from '@fastify-production/core'
 import { codes } from './errors.js'
 
 const Millis = Type.Integer({ minimum: 0, maximum: 2_147_483_647 })
@@ -58,7 +58,7 @@ export interface ClusterOptions {
   restartDelay?: number
   /** Upper bound of the restart delay, in ms. @default 10000 */
   maxRestartDelay?: number
-  /** A rolling reload's new worker must be listening (and `fastify.health.state` 'ready') within this, in ms, else the reload stops. @default 30000 */
+  /** A rolling reload's new worker must be listening (and its lifecycle `ready`: health's checks passed) within this, in ms, else the reload stops. @default 30000 */
   readyTimeout?: number
   /** A retiring worker waits this long, in ms, for its keep-alive connections to leave before it closes the rest. @default 5000 */
   drainTimeout?: number
@@ -112,11 +112,8 @@ function workersFromEnv (value: string | undefined): number | undefined {
 }
 
 export function resolveOptions (options: unknown, env: NodeJS.ProcessEnv = process.env): ResolvedClusterOptions {
-  const [first] = Value.Errors(OptionsSchema, options)
-  if (first !== undefined) {
-    const where = first.instancePath === '' ? '(root)' : first.instancePath.slice(1)
-    fail(where, first.schemaPath.endsWith('additionalProperties') ? 'is not a known option' : first.message)
-  }
+  const bad = firstViolation(OptionsSchema, options)
+  if (bad !== undefined) fail(bad[0], bad[1])
   const opts = options as Static<typeof OptionsSchema>
   const restartDelay = opts.restartDelay ?? 100
   const maxRestartDelay = opts.maxRestartDelay ?? Math.max(10_000, restartDelay)

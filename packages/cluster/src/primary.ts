@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster'
+import { installProcessListeners } from '@fastify-production/core'
 import { restartDelay } from './backoff.js'
 import { deferred, within } from './deferred.js'
 import type { Log } from './log.js'
@@ -42,6 +43,7 @@ export class Primary {
   readonly #window: RestartWindow
   readonly #timers = new Set<NodeJS.Timeout>()
   readonly #signals: Array<[NodeJS.Signals, () => void]>
+  #uninstallSignals: (() => void) | undefined
   #nextRequest = 0
   #queue: Promise<void> = Promise.resolve()
   #stopping: Promise<number> | undefined
@@ -83,7 +85,7 @@ export class Primary {
         collect: async () => await this.#collectMetrics()
       }, this.#opts, this.#log)
     }
-    for (const [signal, listener] of this.#signals) process.on(signal, listener)
+    this.#uninstallSignals = installProcessListeners(this.#signals)
     const { workers, port, host } = this.#opts
     this.#log.info({ workers, port, host }, `primary: starting ${workers} workers on ${host}:${port}`)
     for (let i = 0; i < workers; i++) this.#fork(false)
@@ -269,7 +271,7 @@ export class Primary {
     this.#log.info({ workers: this.#members.size }, `primary: stopping ${this.#members.size} workers`)
     await Promise.all([...this.#members.values()].map(async (m) => { await (m.expected ? m.exited.promise : this.#stopMember(m, 'stop')) }))
     await this.#metrics?.close()
-    for (const [signal, listener] of this.#signals) process.removeListener(signal, listener)
+    this.#uninstallSignals?.()
     const exitCode = code !== 0 || !this.#clean ? 1 : 0
     this.#log.info({ exitCode }, `primary: every worker is gone; exit code ${exitCode}`)
     return exitCode

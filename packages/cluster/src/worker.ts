@@ -1,35 +1,33 @@
 import type { FastifyInstance } from 'fastify'
+import { drain, find, findLifecycle, MetricsCap, ShutdownCap } from '@fastify-production/core'
 import { buildApp } from './app.js'
-import { drain } from './drain.js'
 import { handleSignals, type SignalGuard } from './graceful.js'
 import type { ClusterHandle } from './handle.js'
 import type { Log } from './log.js'
 import { isOurs, sendToPrimary, TAG, type ToWorker } from './messages.js'
 import type { ResolvedClusterOptions } from './options.js'
 
-interface HealthLike { state?: unknown }
-interface RegistryLike { getMetricsAsJSON?: () => unknown }
-
-/** Reports `ready` once the app listens and, when @fastify-production/health is there, its state is 'ready'. */
+/**
+ * Reports `ready` once the app listens and its lifecycle (shared by the suite) is `ready`: with
+ * @fastify-production/health, once its critical checks passed. Nothing is reported when the app
+ * drains or closes before it got there.
+ */
 function reportWhenReady (app: FastifyInstance): void {
-  const health = (app as unknown as { health?: HealthLike }).health
-  if (!app.hasDecorator('health') || health === undefined) {
+  const lifecycle = findLifecycle(app)
+  if (lifecycle === undefined) {
     sendToPrimary({ [TAG]: 'ready' })
     return
   }
-  const check = (): void => {
-    if (health.state === 'ready') sendToPrimary({ [TAG]: 'ready' })
-    // health has no ready event; reading one property every 50 ms until startup ends costs nothing.
-    else if (health.state === 'starting') setTimeout(check, 50)
-  }
-  check()
+  lifecycle.whenReady().then((ready) => {
+    if (ready) sendToPrimary({ [TAG]: 'ready' })
+  })
 }
 
 async function workerMetrics (app: FastifyInstance, log: Log): Promise<unknown[] | null> {
-  const registry = (app as unknown as { metrics?: { registry?: RegistryLike } }).metrics?.registry
-  if (!app.hasDecorator('metrics') || typeof registry?.getMetricsAsJSON !== 'function') return null
+  const metrics = find(app, MetricsCap)
+  if (metrics === undefined) return null
   try {
-    return await registry.getMetricsAsJSON() as unknown[]
+    return await metrics.metricsAsJson()
   } catch (err) {
     log.error({ err }, 'worker: reading the metrics registry failed; this worker is left out of /metrics')
     return null
@@ -48,10 +46,13 @@ export async function runWorker (build: () => FastifyInstance | PromiseLike<Fast
     log.fatal({ err }, 'worker: the app failed to start')
     process.exit(1)
   }
-  // The same path as a signal from outside, so @fastify-production/shutdown runs its sequence; skipped
-  // when a signal already came (Ctrl-C reaches every process of the group), as a second one would force.
+  // With @fastify-production/shutdown its own sequence runs (a second trigger is ignored). Without
+  // it, the same path as a signal from outside; skipped when a signal already came (Ctrl-C reaches
+  // every process of the group), as a second one would force.
   const terminate = (): void => {
-    if (!guard.signalled) process.kill(process.pid, 'SIGTERM')
+    const shutdown = find(app, ShutdownCap)
+    if (shutdown !== undefined) shutdown.trigger('the cluster primary asked this worker to stop')
+    else if (!guard.signalled) process.kill(process.pid, 'SIGTERM')
   }
   process.on('message', (message: unknown) => {
     if (!isOurs<ToWorker>(message)) return

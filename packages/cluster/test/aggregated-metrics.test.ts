@@ -51,6 +51,7 @@ t.test('workers that hang, fail or have no metrics are left out; the rest is sti
     t.equal(sample(text, 'cluster_workers_alive'), 2, `${mode}: cluster metrics still there`)
     if (mode === 'hang') t.equal(cluster.lines.filter(msg(/sent no metrics within 300 ms; left out$/)).length, 2)
     if (mode === 'throw') t.equal(cluster.lines.filter(msg(/reading the metrics registry failed/)).length, 2)
+    if (mode === 'none') t.notOk(cluster.lines.some(msg(/reading the metrics registry failed/)), 'the app\'s own `metrics` decorator is never read')
     cluster.child.kill('SIGTERM')
     t.equal((await cluster.exit).code, 0, `${mode}: exit 0`)
   }

@@ -51,13 +51,18 @@ t.test('reload() and close() called in a worker are carried out by the primary',
 
 t.test('a worker that dies during a reload is skipped by it (its restart replaces it)', { timeout: 120_000 }, async (t) => {
   const port = await freePort()
-  const cluster = runCluster(t, { workers: 2, port, restartDelay: 10 }, { FIXTURE_HEALTH: '1' })
+  const file = join(mkdtempSync(join(tmpdir(), 'fp-cluster-')), 'state')
+  writeFileSync(file, 'ok')
+  const cluster = runCluster(t, { workers: 2, port, restartDelay: 10 }, { FIXTURE_HEALTH: '1', FIXTURE_STATE_FILE: file })
   await cluster.waitFor(msg('primary: all 2 workers ready'), 'all workers ready')
+  // New workers stay starting until the file changes again: the second dies before the first is replaced.
+  writeFileSync(file, 'gate')
   cluster.child.kill('SIGUSR2')
   const started = await cluster.waitFor(msg(/^reload: replacing 2 workers/), 'reload started')
   const [, second] = started.order as number[]
-  // The new worker for the first takes a while to be ready (health turns ready 300 ms after listen).
   process.kill(second as number, 'SIGKILL')
+  await cluster.waitFor((l) => l.worker === second && /died/.test(l.msg), 'the second died')
+  writeFileSync(file, 'ok')
   await cluster.waitFor(msg('reload: done'), 'reload done')
   t.equal(cluster.lines.filter(msg(/^reload: worker \d+ ready; retiring worker \d+$/)).length, 1, 'only the first was replaced by the reload')
   t.ok(cluster.lines.some((l) => l.worker === second && /died/.test(l.msg)), 'the second died and was restarted')

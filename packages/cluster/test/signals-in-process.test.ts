@@ -1,5 +1,6 @@
 import t from 'tap'
 import Fastify from 'fastify'
+import { provide, ShutdownCap } from '@fastify-production/core'
 import { handleSignals } from '../src/graceful.js'
 import { createLog } from '../src/log.js'
 import { resolveOptions } from '../src/options.js'
@@ -26,9 +27,9 @@ t.test('app without a shutdown plugin: the first signal closes it and exits 0, a
   t.equal(app.server.listening, false)
 })
 
-t.test('app with a shutdown plugin: signals are only noted', async (t) => {
+t.test('app with the shutdown plugin (found by its capability): signals are only noted', async (t) => {
   const app = Fastify()
-  app.decorate('shutdown', { state: 'running' })
+  provide(app, ShutdownCap, { trigger () { t.fail('the plugin handles its own signals') } }, 'test')
   await app.ready()
   t.teardown(() => app.close())
   const exits: number[] = []
@@ -38,6 +39,31 @@ t.test('app with a shutdown plugin: signals are only noted', async (t) => {
   raise('SIGTERM')
   t.equal(guard.signalled, true)
   t.same(exits, [])
+})
+
+t.test('a `shutdown` decorator of another plugin is not ours: the cluster drains and closes itself', async (t) => {
+  const app = Fastify()
+  app.decorate('shutdown', { state: 'running' })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const closed = deferred<number>()
+  const guard = handleSignals(app, 1000, createLog('silent'), (code) => { closed.resolve(code) })
+  t.teardown(() => guard.uninstall())
+  raise('SIGTERM')
+  t.equal(await closed.promise, 0)
+  t.equal(app.server.listening, false)
+})
+
+t.test('the worker\'s listeners are noted process-wide as the suite\'s own, so the shutdown plugin does not refuse them', async (t) => {
+  const ours = (): Set<unknown> | undefined => (globalThis as unknown as Record<symbol, Set<unknown> | undefined>)[Symbol.for('fastify-production.process-listeners')]
+  const app = Fastify()
+  const before = process.listeners('SIGTERM')
+  const guard = handleSignals(app, 1000, createLog('silent'), () => {})
+  const added = process.listeners('SIGTERM').filter((l) => !before.includes(l))
+  t.equal(added.length, 1)
+  t.ok(ours()?.has(added[0]), 'noted while installed')
+  guard.uninstall()
+  t.notOk(ours()?.has(added[0]), 'and forgotten once removed')
+  t.equal(process.listenerCount('SIGTERM'), before.length)
 })
 
 function idlePrimary (exits: number[]): Primary {

@@ -2,6 +2,8 @@ import t from 'tap'
 import { freePort } from '@fastify-production/test-support/free-port'
 import { msg, runCluster } from './helpers/cluster-process.js'
 
+const STOP = 'fixture shutdown: the cluster primary asked this worker to stop'
+
 t.test('SIGTERM: in-flight requests finish, every worker exits 0, then the primary exits 0', { timeout: 120_000 }, async (t) => {
   const port = await freePort()
   const cluster = runCluster(t, { workers: 2, port })
@@ -44,7 +46,7 @@ t.test('a worker that ignores the stop is killed after killTimeout, and the exit
   const { code } = await cluster.exit
   t.equal(code, 1)
   t.equal(cluster.lines.filter(msg(/still running 1000 ms after being told to stop; SIGKILL$/)).length, 2)
-  t.equal(cluster.lines.filter(msg('fixture shutdown: SIGTERM')).length, 2, 'the shutdown plugin got the signal, not our own handler')
+  t.equal(cluster.lines.filter(msg(STOP)).length, 2, 'the shutdown plugin was asked to stop, through its capability, not our own handler')
 })
 
 t.test('with a shutdown plugin in the workers, it owns the signal and the exits are clean', { timeout: 120_000 }, async (t) => {
@@ -54,6 +56,6 @@ t.test('with a shutdown plugin in the workers, it owns the signal and the exits 
   cluster.child.kill('SIGINT')
   const { code } = await cluster.exit
   t.equal(code, 0)
-  t.equal(cluster.lines.filter(msg('fixture shutdown: SIGTERM')).length, 2)
+  t.equal(cluster.lines.filter(msg(STOP)).length, 2, 'each worker\'s shutdown plugin ran its sequence')
   t.equal(cluster.lines.filter(msg(/draining connections/)).length, 0, 'our own handler stayed out')
 })

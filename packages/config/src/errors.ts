@@ -1,4 +1,5 @@
 import createFastifyError from '@fastify/error'
+import { optionsError } from '@fastify-production/core'
 
 /** Error codes this package throws. Each is listed in the README's errors table. */
 export const codes = {
@@ -7,15 +8,16 @@ export const codes = {
     'Invalid configuration: %s',
     500
   ),
-  FP_ERR_CONFIG_OPTIONS: createFastifyError(
-    'FP_ERR_CONFIG_OPTIONS',
-    'Invalid @fastify-production/config option %s: %s',
-    500,
-    TypeError
-  ),
+  FP_ERR_CONFIG_OPTIONS: optionsError('FP_ERR_CONFIG_OPTIONS', '@fastify-production/config'),
   FP_ERR_CONFIG_DOTENV: createFastifyError(
     'FP_ERR_CONFIG_DOTENV',
     'Cannot read the .env file %s: %s',
+    500
+  ),
+  FP_ERR_CONFIG_DECORATOR_TAKEN: createFastifyError(
+    'FP_ERR_CONFIG_DECORATOR_TAKEN',
+    '%s already decorates `fastify.%s`, and @fastify-production/config was given a `schema` to put there. ' +
+      'Put it under another name with the `decorator` option (e.g. `config: { schema, decorator: \'env\' }`), or %s',
     500
   )
 } as const

@@ -1,31 +1,28 @@
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync } from 'fastify'
 import { load, type Loaded } from './load.js'
 import { resolveConfigOptions, type ConfigOptions } from './options.js'
 import { handSecretsToLogging } from './logging-handoff.js'
-import type { ConfigEnvironment } from './production.js'
+import { codes } from './errors.js'
 
-/**
- * The type of `fastify.config`. Fastify decorators cannot be typed per registration, so declare the
- * schema's type here once, next to the schema:
- *
- * ```ts
- * declare module '@fastify-production/config' {
- *   interface FastifyProductionConfig extends Static<typeof schema> {}
- * }
- * ```
- */
-export interface FastifyProductionConfig {}
+/** fastify-plugin name of @fastify/env, the common plugin that decorates `fastify.config`. */
+const FASTIFY_ENV = '@fastify/env'
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The environment, validated at boot, frozen; secrets masked when printed or logged. */
-    readonly config: Readonly<FastifyProductionConfig> & ConfigEnvironment
-  }
-}
+// No `declare module 'fastify'` for `fastify.config`: apps (and @fastify/env users) declare that
+// property themselves, and a second declaration with another type breaks their type check. The
+// README shows the one line: `config: Config<typeof schema>`.
 
 const configPlugin: FastifyPluginAsync<ConfigOptions> = async function config (fastify, options) {
   const resolved = resolveConfigOptions(options)
+  const name = resolved.decorator
+  const owner = fastify.hasPlugin(FASTIFY_ENV) ? FASTIFY_ENV : 'another plugin'
+  const taken = fastify.hasDecorator(name)
+  if (taken && resolved.schemaGiven) {
+    const fix = owner === FASTIFY_ENV ? `remove ${FASTIFY_ENV} and let this package validate the environment` : 'rename that plugin\'s decorator'
+    const err = new codes.FP_ERR_CONFIG_DECORATOR_TAKEN(owner, name, fix)
+    fastify.log.fatal({ err }, 'configuration cannot be decorated: the app cannot start')
+    throw err
+  }
   let loaded: Loaded
   try {
     loaded = load(resolved)
@@ -35,7 +32,15 @@ const configPlugin: FastifyPluginAsync<ConfigOptions> = async function config (f
     throw err
   }
   const { config, secrets, names } = loaded
-  fastify.decorate('config', { getter: () => config as FastifyInstance['config'] })
+  if (taken) {
+    // No schema: nothing of ours to put there; the other plugin keeps the name.
+    fastify.addHook('onReady', function configLeftToOtherPlugin (done) {
+      fastify.log.info({ decorator: name }, `config: fastify.${name} is left to ${owner}; give this package a \`schema\` (and a \`decorator\` name) to validate the environment with it too`)
+      done()
+    })
+  } else {
+    fastify.decorate<object, string>(name, { getter: () => config })
+  }
 
   // The umbrella registers config before logging: when logging is not there yet, try again once booted.
   if (secrets.length > 0 && !handSecretsToLogging(fastify, secrets)) {
@@ -47,12 +52,12 @@ const configPlugin: FastifyPluginAsync<ConfigOptions> = async function config (f
 
   const prefix = resolved.unknownPrefix
   if (prefix !== undefined) {
-    const unknown = names.filter((name) => name.startsWith(prefix) && !Object.hasOwn(resolved.schema.properties, name)).sort()
+    const unknown = names.filter((variable) => variable.startsWith(prefix) && !Object.hasOwn(resolved.schema.properties, variable)).sort()
     if (unknown.length > 0) fastify.log.debug({ unknown }, 'configuration variables not in the schema were ignored')
   }
 }
 
-/** Validates the environment at boot and decorates `fastify.config`, typed and frozen, secrets masked. */
+/** Validates the environment at boot and decorates `fastify.config` (or `decorator`), frozen, secrets masked. */
 export const config = fp(configPlugin, { fastify: '5.x', name: '@fastify-production/config' })
 export default config
 

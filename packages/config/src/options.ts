@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { Type, type TObject } from 'typebox'
-import { Value } from 'typebox/value'
+import { firstViolation } from '@fastify-production/core'
 import { codes } from './errors.js'
 
 /** Where the variables come from. Used by `loadConfig` and the plugin. */
@@ -16,6 +16,8 @@ export interface ConfigOptions<S extends TObject = TObject> extends LoadConfigOp
   schema?: S
   /** Log at `debug` the names (never values) of variables not in the schema: `true` for all, a string for those starting with it. @default false */
   reportUnknown?: boolean | string
+  /** The name of the decorator the config is put under: `fastify.<decorator>`. Another name leaves `config` to a plugin that has it (@fastify/env). @default 'config' */
+  decorator?: string
 }
 
 export interface ResolvedLoadOptions {
@@ -27,6 +29,9 @@ export interface ResolvedLoadOptions {
 export interface ResolvedConfigOptions extends ResolvedLoadOptions {
   /** Prefix of the names to report; undefined: do not report. */
   unknownPrefix: string | undefined
+  decorator: string
+  /** Whether a schema was given: with none, a `config` decorator of another plugin is left alone. */
+  schemaGiven: boolean
 }
 
 /** Names the config object itself uses; a schema may not declare them. */
@@ -49,18 +54,18 @@ const PluginOptionsSchema = Type.Object({
   schema: Type.Optional(ObjectSchema),
   source: Type.Optional(Source),
   dotenv: Type.Optional(Dotenv),
-  reportUnknown: Type.Optional(Type.Union([Type.Boolean(), Type.String({ minLength: 1 })]))
+  reportUnknown: Type.Optional(Type.Union([Type.Boolean(), Type.String({ minLength: 1 })])),
+  decorator: Type.Optional(Type.String({ pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' }))
 }, { additionalProperties: false })
 
-const ACCEPTED = 'schema (a TypeBox Type.Object), source (object of string values), dotenv (boolean or a file path), reportUnknown (boolean or a name prefix)'
+const ACCEPTED = 'schema (a TypeBox Type.Object), source (object of string values), dotenv (boolean or a file path), ' +
+  'reportUnknown (boolean or a name prefix), decorator (a JavaScript identifier)'
 
 function validate (schema: TObject, value: unknown): void {
-  const [first] = Value.Errors(schema, value)
-  if (first === undefined) return
-  const option = first.instancePath.split('/')[1]
-  // An unknown key fails as `additionalProperties`, i.e. the boolean schema `false`.
-  const rule = first.schemaPath.endsWith('additionalProperties') ? 'is not a known option' : first.message
-  throw new codes.FP_ERR_CONFIG_OPTIONS(option ?? '(root)', `${rule}; accepted: ${ACCEPTED}`)
+  const bad = firstViolation(schema, value)
+  if (bad === undefined) return
+  // The option only: a deeper path would name a variable of `source` (never its value, but no need).
+  throw new codes.FP_ERR_CONFIG_OPTIONS(bad[0].split('.')[0] as string, `${bad[1]}; accepted: ${ACCEPTED}`)
 }
 
 function checkSchema (schema: unknown): TObject {
@@ -92,6 +97,8 @@ export function resolveConfigOptions (options: unknown): ResolvedConfigOptions {
     schema: opts.schema === undefined ? Type.Object({}) : checkSchema(opts.schema),
     source: opts.source ?? process.env,
     dotenv: resolveDotenv(opts.dotenv),
-    unknownPrefix: report === false ? undefined : report === true ? '' : report
+    unknownPrefix: report === false ? undefined : report === true ? '' : report,
+    decorator: opts.decorator ?? 'config',
+    schemaGiven: opts.schema !== undefined
   }
 }

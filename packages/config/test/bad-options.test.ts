@@ -14,6 +14,9 @@ const bad: Array<[string, unknown, RegExp]> = [
   ['dotenv that is an empty path', { schema, dotenv: '' }, /option dotenv: /],
   ['reportUnknown that is an empty prefix', { schema, reportUnknown: '' }, /option reportUnknown: /],
   ['an unknown option', { schema, dotEnv: true }, /option dotEnv: is not a known option/],
+  ['an empty decorator name', { schema, decorator: '' }, /option decorator: /],
+  ['a decorator name that is no identifier', { schema, decorator: 'app-config' }, /option decorator: /],
+  ['a decorator name that is not a string', { schema, decorator: 1 }, /option decorator: /],
   ['options that are not an object', 'schema', /option \(root\): /],
   ['a schema declaring a reserved name', { schema: Type.Object({ isProduction: Type.Boolean() }) }, /option schema: declares "isProduction", a name the config itself uses/]
 ]
@@ -30,7 +33,7 @@ t.test('the message says what each option accepts and never quotes a source valu
   const app = Fastify()
   t.teardown(() => app.close())
   const err = await app.register(config, { schema, source: { PORT: 3000, API_KEY: { v: 'sk_live_123' } } } as never).then(() => undefined, (caught: Error) => caught)
-  t.match(err?.message, /accepted: schema \(a TypeBox Type\.Object\), source \(object of string values\), dotenv \(boolean or a file path\), reportUnknown \(boolean or a name prefix\)/)
+  t.match(err?.message, /accepted: schema \(a TypeBox Type\.Object\), source \(object of string values\), dotenv \(boolean or a file path\), reportUnknown \(boolean or a name prefix\), decorator \(a JavaScript identifier\)/)
   t.notMatch(err?.message, 'sk_live_123')
 })
 

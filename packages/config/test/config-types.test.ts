@@ -1,7 +1,7 @@
 // Checked by `tsc -p test/tsconfig.json`: the assignments below are the assertions; tap runs the rest.
 import t from 'tap'
 import Fastify from 'fastify'
-import config, { loadConfig, Secret, RequiredInProduction, Type, type Static, type Config, type ConfigOptions } from '../src/index.js'
+import config, { loadConfig, Secret, RequiredInProduction, Type, type Config, type ConfigOptions } from '../src/index.js'
 
 const schema = Type.Object({
   PORT: Type.Integer({ default: 3000 }),
@@ -12,9 +12,11 @@ const schema = Type.Object({
   SENTRY_DSN: RequiredInProduction(Type.String())
 })
 
-// The documented pattern: one declaration, next to the schema, types fastify.config everywhere.
-declare module '../src/index.js' {
-  interface FastifyProductionConfig extends Static<typeof schema> {}
+// The documented pattern: the app declares `fastify.config` once, next to the schema.
+declare module 'fastify' {
+  interface FastifyInstance {
+    readonly config: Config<typeof schema>
+  }
 }
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false
@@ -65,7 +67,7 @@ t.test('loadConfig returns the schema\'s type without any declaration', async (t
 })
 
 t.test('options are typed', async (t) => {
-  const ok: ConfigOptions = { schema, dotenv: true, source: {}, reportUnknown: 'APP_' }
+  const ok: ConfigOptions = { schema, dotenv: true, source: {}, reportUnknown: 'APP_', decorator: 'env' }
   // @ts-expect-error dotenv is a boolean or a path
   const bad: ConfigOptions = { schema, dotenv: 1 }
   t.ok(ok && bad)

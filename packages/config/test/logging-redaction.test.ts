@@ -2,6 +2,7 @@ import t from 'tap'
 import Fastify, { type FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { Type } from 'typebox'
+import { provide, LoggingCap } from '@fastify-production/core'
 import config, { Secret } from '../src/index.js'
 
 const schema = Type.Object({
@@ -11,18 +12,19 @@ const schema = Type.Object({
 })
 const source = { DATABASE_URL: 'postgres://x', DEMO_PASSWORD: 'pw' }
 
-// A stand-in for @fastify-production/logging's public decorator: `fastify.logging.redactKeys(keys)`.
-function fakeLogging (calls: string[][]) {
+// What @fastify-production/logging provides, recorded: packages never import each other, and the
+// real cooperation (secrets censored in real log lines) is tested in fastify-production.
+function recordingLogging (calls: string[][]) {
   return fp(async (fastify: FastifyInstance) => {
-    fastify.decorate('logging', { redactKeys: (keys: string[]) => { calls.push([...keys]) } })
-  }, { name: 'fake-logging' })
+    provide(fastify, LoggingCap, { redactKeys: (keys) => { calls.push([...keys]) } }, 'test')
+  }, { name: 'recording-logging' })
 }
 
 t.test('logging registered first: secret names handed over at registration', async (t) => {
   const calls: string[][] = []
   const app = Fastify()
   t.teardown(() => app.close())
-  await app.register(fakeLogging(calls))
+  await app.register(recordingLogging(calls))
   await app.register(config, { schema, source })
   t.same(calls, [['DATABASE_URL', 'DEMO_PASSWORD']], 'before the app is even ready')
   await app.ready()
@@ -34,13 +36,13 @@ t.test('logging registered after config (the umbrella\'s order): handed over whe
   const app = Fastify()
   t.teardown(() => app.close())
   await app.register(config, { schema, source })
-  await app.register(fakeLogging(calls))
+  await app.register(recordingLogging(calls))
   t.same(calls, [])
   await app.ready()
   t.same(calls, [['DATABASE_URL', 'DEMO_PASSWORD']])
 })
 
-t.test('no logging decorator: nothing to do, the app boots', async (t) => {
+t.test('no logging: nothing to do, the app boots', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())
   await app.register(config, { schema, source })
@@ -51,16 +53,28 @@ t.test('no secrets: logging is not called', async (t) => {
   const calls: string[][] = []
   const app = Fastify()
   t.teardown(() => app.close())
-  await app.register(fakeLogging(calls))
+  await app.register(recordingLogging(calls))
   await app.register(config, { schema: Type.Object({ PORT: Type.Integer({ default: 1 }) }), source: {} })
   await app.ready()
   t.same(calls, [])
 })
 
-t.test('a logging decorator without redactKeys is left alone', async (t) => {
+t.test('another plugin\'s `logging` decorator is not ours: it is never called', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())
-  app.decorate('logging', {})
+  const calls: string[][] = []
+  app.decorate<unknown, string>('logging', { redactKeys: (keys: string[]) => { calls.push(keys) } })
   await app.register(config, { schema, source })
-  await t.resolves(async () => { await app.ready() })
+  await app.ready()
+  t.same(calls, [])
+})
+
+t.test('config leaving fastify.config to another plugin still hands its secrets over (with `decorator`)', async (t) => {
+  const calls: string[][] = []
+  const app = Fastify()
+  t.teardown(() => app.close())
+  app.decorate<unknown, string>('config', { theirs: true })
+  await app.register(recordingLogging(calls))
+  await app.register(config, { schema, source, decorator: 'env' })
+  t.same(calls, [['DATABASE_URL', 'DEMO_PASSWORD']])
 })

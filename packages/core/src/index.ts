@@ -15,6 +15,6 @@ export { processMonitor, DEFAULT_SAMPLE_INTERVAL, type ProcessSample, type Proce
 export { bearerCheck } from './bearer.js'
 export { readTrustProxy, trustsEveryProxy } from './trust-proxy.js'
 export { drain } from './drain.js'
-export { installProcessListeners, type ProcessListener } from './process-listeners.js'
+export { installProcessListeners, isSuiteListener, type ProcessListener } from './process-listeners.js'
 export { codes } from './errors.js'
-export { productionConfig, type ProductionRouteConfig } from './route-config.js'
+export { productionConfig, operationalRouteConfig, type ProductionRouteConfig } from './route-config.js'

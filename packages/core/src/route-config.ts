@@ -29,3 +29,21 @@ export function productionConfig (config: unknown): ProductionRouteConfig | unde
   const value = (config as { production?: unknown }).production
   return typeof value === 'object' && value !== null ? value as ProductionRouteConfig : undefined
 }
+
+/** @fastify/under-pressure's per-route `pressureHandler`: returning nothing lets the request through. */
+function letThrough (): undefined {
+  return undefined
+}
+
+/**
+ * Route config for the routes a platform calls (probes, scrapes): never rate limited, never shed and
+ * no access line, by the suite (`production`) nor by the app's own @fastify/rate-limit (`rateLimit:
+ * false`, its documented opt-out) and @fastify/under-pressure (`pressureHandler`), so liveness stays
+ * 200 and metrics stay readable exactly when the app is under pressure. `recorded: false` also keeps
+ * the route out of the request metrics.
+ */
+export function operationalRouteConfig (recorded = true): { production: ProductionRouteConfig, rateLimit: false, pressureHandler: () => undefined } {
+  const production: ProductionRouteConfig = { accessLog: false, rateLimit: false, loadShedding: false }
+  if (!recorded) production.metrics = false
+  return { production, rateLimit: false, pressureHandler: letThrough }
+}

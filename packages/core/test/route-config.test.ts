@@ -1,5 +1,5 @@
 import t from 'tap'
-import { productionConfig } from '../src/index.js'
+import { operationalRouteConfig, productionConfig } from '../src/index.js'
 
 t.test('config.production is read when it is an object, else undefined', async (t) => {
   t.same(productionConfig({ production: { accessLog: false } }), { accessLog: false })
@@ -7,4 +7,12 @@ t.test('config.production is read when it is an object, else undefined', async (
   t.equal(productionConfig({ production: null }), undefined)
   t.equal(productionConfig({ rateLimit: 'strict' }), undefined, 'another plugin\'s key is not ours')
   t.equal(productionConfig(undefined), undefined)
+})
+
+t.test('operational routes opt out of the suite\'s and the app\'s own limiter, shedder and access log', async (t) => {
+  const probe = operationalRouteConfig()
+  t.same(probe.production, { accessLog: false, rateLimit: false, loadShedding: false })
+  t.equal(probe.rateLimit, false, '@fastify/rate-limit\'s documented opt-out')
+  t.equal(probe.pressureHandler(), undefined, 'under-pressure lets the request through')
+  t.equal(operationalRouteConfig(false).production.metrics, false)
 })

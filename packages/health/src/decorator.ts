@@ -1,14 +1,14 @@
 import type { HealthCheckFunction, HealthCheckOptions } from './options.js'
-import type { HealthState } from './lifecycle.js'
+import type { HealthState } from './readiness.js'
 import type { PressureState } from './pressure.js'
 
 /** `fastify.health`: readiness control and the current load. */
 export interface HealthDecorator {
-  /** `starting` → `ready` → `draining` → `closing` → `closed`. Liveness is 200 in every state. */
+  /** The app's lifecycle (shared by the suite): `starting` → `ready` → `draining` → `closing` → `closed`. Liveness is 200 in every state. */
   readonly state: HealthState
   /** The last pressure sample (event-loop delay, ELU, heap, RSS) and whether a limit is exceeded. */
   readonly pressure: PressureState
-  /** Readiness answers 503 from now on, for good, whatever the checks say. Idempotent; the shutdown package calls it. */
+  /** Drains the app's lifecycle: readiness answers 503 from now on, for good, whatever the checks say. Idempotent. */
   drain: () => void
   /** `false` holds readiness at 503 (logging `reason`) until `setReady(true)`; ignored once draining. */
   setReady: (ready: boolean, reason?: string) => void
@@ -19,9 +19,5 @@ export interface HealthDecorator {
 declare module 'fastify' {
   interface FastifyInstance {
     health: HealthDecorator
-  }
-  interface FastifyContextConfig {
-    /** `false`: this route is never shed under pressure (probes, /metrics). */
-    loadShedding?: false
   }
 }

@@ -1,48 +1,41 @@
 import fp from 'fastify-plugin'
-import underPressure from '@fastify/under-pressure'
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync } from 'fastify'
+import { find, lifecycle, MetricsCap, problems, processMonitor } from '@fastify-production/core'
 import { resolveCheck, resolveOptions, type HealthOptions } from './options.js'
 import { CheckRunner } from './checks.js'
-import { Lifecycle } from './lifecycle.js'
+import { Readiness } from './readiness.js'
 import { registerProbes } from './probes.js'
-import { PressureMonitor, eventLoopDelayReader, startSampling, type UsageReadings } from './pressure.js'
-import { SHED_COUNTER, Shedder, type MetricsLike } from './shedding.js'
+import { PressureMonitor, readingOf } from './pressure.js'
+import { SHED_COUNTER, Shedder } from './shedding.js'
+import { underPressureRegistered } from './under-pressure.js'
 import { codes } from './errors.js'
 import type { HealthDecorator } from './decorator.js'
 
-/** under-pressure inside its own encapsulated context: its decorators stay private and, without limits, it adds no hook. */
-async function measureWithUnderPressure (fastify: FastifyInstance, sampleInterval: number): Promise<() => UsageReadings> {
-  let read: (() => UsageReadings) | undefined
-  await fastify.register(async function measure (child) {
-    await child.register(underPressure, { sampleInterval, eventLoopUtilizationMode: 'interval' })
-    read = child.memoryUsage.bind(child)
-  })
-  return read as () => UsageReadings
-}
-
 const healthPlugin: FastifyPluginAsync<HealthOptions> = async function health (fastify, options) {
   const opts = resolveOptions(options)
+  const app = lifecycle(fastify)
   const runner = new CheckRunner(opts.checks, opts.cacheMs, fastify.log)
-  const lifecycle = new Lifecycle(runner, fastify.log)
-  const shedder = new Shedder(opts.retryAfter)
+  const readiness = new Readiness(app, runner, fastify.log)
+  const shedder = new Shedder(problems(fastify), opts.retryAfter)
 
-  const readUsage = await measureWithUnderPressure(fastify, opts.sampleInterval)
-  const delay = eventLoopDelayReader()
+  // Next to the app's own @fastify/under-pressure, shedding twice would answer 503 for either's
+  // limits with two bodies: it sheds, we measure, unless `loadShedding: true` was asked for.
+  const yieldsShedding = (): boolean => opts.loadShedding && !opts.loadSheddingGiven && underPressureRegistered(fastify)
+  let shedding = opts.loadShedding && !yieldsShedding()
+
   const monitor = new PressureMonitor({
     limits: opts,
     warnEventLoopDelay: opts.warnEventLoopDelay,
     log: fastify.log,
-    readUsage,
-    readDelay: delay.read,
-    onChange: (state) => { if (opts.loadShedding) shedder.reason = state.reason }
+    onChange: (state) => { if (shedding) shedder.reason = state.reason }
   })
-  const stopSampling = startSampling(opts.sampleInterval, (lateMs) => { monitor.sample(lateMs) })
+  const unsubscribe = processMonitor().subscribe(opts.sampleInterval, (sample) => { monitor.sample(readingOf(sample)) })
 
   const decorator: HealthDecorator = {
-    get state () { return lifecycle.state },
+    get state () { return app.state },
     get pressure () { return monitor.state },
-    drain () { lifecycle.drain() },
-    setReady (ready, reason) { lifecycle.setReady(ready, reason) },
+    drain () { app.drain() },
+    setReady (ready, reason) { readiness.setReady(ready, reason) },
     addCheck (name, check, checkOptions) {
       const [key, definition] = resolveCheck(name, check, checkOptions)
       if (runner.has(key)) throw new codes.FP_ERR_HEALTH_CHECK(key, 'a check with this name exists already')
@@ -51,24 +44,27 @@ const healthPlugin: FastifyPluginAsync<HealthOptions> = async function health (f
   }
   fastify.decorate('health', decorator)
 
-  if (opts.loadShedding) fastify.addHook('onRequest', shedder.hook)
-  registerProbes(fastify, { prefix: opts.prefix, detailToken: opts.detailToken, lifecycle })
+  if (shedding) fastify.addHook('onRequest', shedder.hook)
+  registerProbes(fastify, { prefix: opts.prefix, detailToken: opts.detailToken, readiness })
 
-  fastify.addHook('onReady', async function () {
-    if (opts.loadShedding && fastify.hasDecorator('metrics')) {
-      shedder.counter = (fastify as unknown as { metrics: MetricsLike }).metrics.counter(SHED_COUNTER)
+  fastify.addHook('onReady', async function healthReady () {
+    // Again here: under-pressure may have been registered after us.
+    if (shedding && yieldsShedding()) {
+      shedding = false
+      shedder.reason = null
     }
-    await lifecycle.boot()
+    if (underPressureRegistered(fastify)) {
+      fastify.log.info({ loadShedding: shedding }, shedding
+        ? 'health: @fastify/under-pressure is registered too; both shed load (loadShedding: true)'
+        : 'health: @fastify/under-pressure is registered; it sheds load, health only measures (pass loadShedding: true to shed here too)')
+    }
+    if (shedding) shedder.counter = find(fastify, MetricsCap)?.counter(SHED_COUNTER)
+    await readiness.boot()
   })
-  fastify.addHook('preClose', function (done) {
-    lifecycle.closing()
-    done()
-  })
-  fastify.addHook('onClose', function (_instance, done) {
-    stopSampling()
-    delay.stop()
+  fastify.addHook('onClose', function healthClosed (_instance, done) {
+    unsubscribe()
     runner.close()
-    lifecycle.closed()
+    readiness.close()
     done()
   })
 }
@@ -79,7 +75,7 @@ export default health
 
 export type { HealthOptions, HealthCheckFunction, HealthCheckOptions, HealthCheckDefinition } from './options.js'
 export type { HealthDecorator } from './decorator.js'
-export type { HealthState, ProbeStatus } from './lifecycle.js'
+export type { HealthState, ProbeStatus } from './readiness.js'
 export type { CheckStatus } from './checks.js'
 export type { PressureState, PressureReason } from './pressure.js'
 export { PRESSURE_CHANNEL } from './pressure.js'

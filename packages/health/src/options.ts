@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'node:v8'
-import { Type, type TSchema } from 'typebox'
-import { Value } from 'typebox/value'
+import { Type } from 'typebox'
+import { firstViolation } from '@fastify-production/core'
 import { codes } from './errors.js'
 
 /** A dependency check: resolve (with anything but `false`) when healthy; throw, reject or return `false` when not. */
@@ -27,9 +27,13 @@ export interface HealthOptions {
   cacheMs?: number
   /** A secret that, sent as `Authorization: Bearer <detailToken>`, adds each failing check's error class and message to probe bodies. @default undefined (never) */
   detailToken?: string
-  /** Answer 503 to ordinary requests while a pressure limit is exceeded; `false` only measures. @default true */
+  /**
+   * Answer 503 to ordinary requests while a pressure limit is exceeded; `false` only measures. When the
+   * app registered @fastify/under-pressure itself, shedding is left to it unless this is `true`.
+   * @default true (false next to @fastify/under-pressure)
+   */
   loadShedding?: boolean
-  /** How often event-loop delay, ELU, heap and RSS are sampled, in ms (each sample covers one interval). @default 1000 */
+  /** How often event-loop delay, ELU, heap and RSS are sampled, in ms (each sample covers one interval; the process-wide monitor samples at the shortest interval any package asks for). @default 1000 */
   sampleInterval?: number
   /** Shed when the event-loop delay p99 of an interval exceeds this many ms; 0 turns it off. @default 1000 */
   maxEventLoopDelay?: number
@@ -64,6 +68,8 @@ export interface ResolvedHealthOptions extends PressureLimits {
   cacheMs: number
   detailToken: string | undefined
   loadShedding: boolean
+  /** `loadShedding` was given: an explicit `true` sheds even next to @fastify/under-pressure. */
+  loadSheddingGiven: boolean
   sampleInterval: number
   retryAfter: number
   warnEventLoopDelay: number
@@ -103,15 +109,6 @@ const ACCEPTED = 'prefix (path like /health or \'\'), checks ({ [name matching '
   'cacheMs (integer ms >= 0), detailToken (string of 16+ characters), loadShedding (boolean), sampleInterval (integer ms >= 10), ' +
   'maxEventLoopDelay (integer ms >= 0), maxHeapUsedBytes (integer >= 0), maxRssBytes (integer >= 0), ' +
   'maxEventLoopUtilization (number 0..1), retryAfter (integer seconds 1..86400), warnEventLoopDelay (integer ms >= 0)'
-
-/** The first schema violation as `[where, rule]`, or undefined when the value is valid. */
-function firstViolation (schema: TSchema, value: unknown): [string, string] | undefined {
-  const [first] = Value.Errors(schema, value)
-  if (first === undefined) return undefined
-  const where = first.instancePath === '' ? '(root)' : first.instancePath.slice(1).replaceAll('/', '.')
-  const rule = first.schemaPath.endsWith('additionalProperties') ? 'is not a known option' : first.message
-  return [where, rule]
-}
 
 /** Shedding defaults follow the heap limit, which `--max-old-space-size` sets (see the README). */
 export function defaultLimits (heapSizeLimit = getHeapStatistics().heap_size_limit): PressureLimits {
@@ -154,6 +151,7 @@ export function resolveOptions (options: unknown): ResolvedHealthOptions {
     cacheMs: opts.cacheMs ?? 1000,
     detailToken: opts.detailToken,
     loadShedding: opts.loadShedding ?? true,
+    loadSheddingGiven: opts.loadShedding !== undefined,
     sampleInterval: opts.sampleInterval ?? 1000,
     maxEventLoopDelay: opts.maxEventLoopDelay ?? limits.maxEventLoopDelay,
     maxHeapUsedBytes: opts.maxHeapUsedBytes ?? limits.maxHeapUsedBytes,

@@ -1,6 +1,6 @@
 import { channel } from 'node:diagnostics_channel'
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import type { FastifyBaseLogger } from 'fastify'
+import type { ProcessSample } from '@fastify-production/core'
 import type { PressureLimits } from './options.js'
 
 export type PressureReason = 'eventLoopDelay' | 'heapUsedBytes' | 'rssBytes' | 'eventLoopUtilization'
@@ -21,18 +21,32 @@ export interface PressureState {
   readonly sampledAt: number
 }
 
-/** What @fastify/under-pressure's `memoryUsage()` measures for us. */
-export interface UsageReadings {
-  heapUsed: number
+/** One interval of the process as the limits see it (from core's process monitor). */
+export interface PressureReading {
+  /** Epoch ms when the sample was taken. */
+  at: number
+  /** Event-loop delay p99 of the interval, or how late the sampler itself ran if larger, in ms. */
+  eventLoopDelayMs: number
+  eventLoopUtilization: number
+  heapUsedBytes: number
   rssBytes: number
-  eventLoopUtilized: number
+}
+
+/** The sampler's lateness counts as delay: a block that spans the sample shows there first. */
+export function readingOf (sample: ProcessSample): PressureReading {
+  return {
+    at: sample.at,
+    eventLoopDelayMs: Math.max(sample.delay.p99, sample.lateMs),
+    eventLoopUtilization: sample.eventLoopUtilization,
+    heapUsedBytes: sample.heapUsedBytes,
+    rssBytes: sample.rssBytes
+  }
 }
 
 /** diagnostics_channel name; a message (the new `PressureState`) is published each time pressure starts or ends. */
 export const PRESSURE_CHANNEL = 'fastify-production.health.pressure'
 
 const WARN_EVERY_MS = 30_000
-const RESOLUTION_MS = 10
 
 const pressureChannel = channel(PRESSURE_CHANNEL)
 
@@ -50,52 +64,44 @@ export interface PressureMonitorOptions {
   limits: PressureLimits
   warnEventLoopDelay: number
   log: FastifyBaseLogger
-  readUsage: () => UsageReadings
-  /** Event-loop delay p99 in ms since the previous call. */
-  readDelay: () => number
   onChange: (state: PressureState) => void
-  now?: () => number
 }
 
 /** Turns one interval's readings into a `PressureState`, logs what an operator must see, reports changes. */
 export class PressureMonitor {
   state: PressureState = INITIAL_PRESSURE
   readonly #options: PressureMonitorOptions
-  readonly #now: () => number
   #lastWarnAt = -Infinity
   #suppressedWarnings = 0
 
   constructor (options: PressureMonitorOptions) {
     this.#options = options
-    this.#now = options.now ?? Date.now
   }
 
-  /** `lateMs`: how late the sampling timer fired; a block spanning the sample shows here first. */
-  sample (lateMs: number): void {
+  sample (reading: PressureReading): void {
     const { limits, log } = this.#options
-    const usage = this.#options.readUsage()
-    const delay = Math.round(Math.max(this.#options.readDelay(), lateMs))
+    const delay = Math.round(reading.eventLoopDelayMs)
     let reason: PressureReason | null = null
     let value = 0
     let limit = 0
     if (limits.maxEventLoopDelay > 0 && delay > limits.maxEventLoopDelay) {
       reason = 'eventLoopDelay'; value = delay; limit = limits.maxEventLoopDelay
-    } else if (limits.maxHeapUsedBytes > 0 && usage.heapUsed > limits.maxHeapUsedBytes) {
-      reason = 'heapUsedBytes'; value = usage.heapUsed; limit = limits.maxHeapUsedBytes
-    } else if (limits.maxRssBytes > 0 && usage.rssBytes > limits.maxRssBytes) {
-      reason = 'rssBytes'; value = usage.rssBytes; limit = limits.maxRssBytes
-    } else if (limits.maxEventLoopUtilization > 0 && usage.eventLoopUtilized > limits.maxEventLoopUtilization) {
-      reason = 'eventLoopUtilization'; value = usage.eventLoopUtilized; limit = limits.maxEventLoopUtilization
+    } else if (limits.maxHeapUsedBytes > 0 && reading.heapUsedBytes > limits.maxHeapUsedBytes) {
+      reason = 'heapUsedBytes'; value = reading.heapUsedBytes; limit = limits.maxHeapUsedBytes
+    } else if (limits.maxRssBytes > 0 && reading.rssBytes > limits.maxRssBytes) {
+      reason = 'rssBytes'; value = reading.rssBytes; limit = limits.maxRssBytes
+    } else if (limits.maxEventLoopUtilization > 0 && reading.eventLoopUtilization > limits.maxEventLoopUtilization) {
+      reason = 'eventLoopUtilization'; value = reading.eventLoopUtilization; limit = limits.maxEventLoopUtilization
     }
-    const now = this.#now()
+    const now = reading.at
     const previous = this.state
     this.state = Object.freeze({
       underPressure: reason !== null,
       reason,
       eventLoopDelayMs: delay,
-      eventLoopUtilization: usage.eventLoopUtilized,
-      heapUsedBytes: usage.heapUsed,
-      rssBytes: usage.rssBytes,
+      eventLoopUtilization: reading.eventLoopUtilization,
+      heapUsedBytes: reading.heapUsedBytes,
+      rssBytes: reading.rssBytes,
       sampledAt: now
     })
     this.#warnOnDelay(delay, now)
@@ -119,33 +125,4 @@ export class PressureMonitor {
     this.#lastWarnAt = now
     this.#suppressedWarnings = 0
   }
-}
-
-/** Our own delay histogram: under-pressure keeps only the mean, and a p99 is what shows a block. */
-export function eventLoopDelayReader (): { read: () => number, stop: () => void } {
-  const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
-  histogram.enable()
-  return {
-    read () {
-      // Samples are whole intervals of the histogram's own timer: the resolution is not delay.
-      const p99 = histogram.count === 0 ? 0 : Math.max(0, histogram.percentile(99) / 1e6 - RESOLUTION_MS)
-      histogram.reset()
-      return p99
-    },
-    stop () { histogram.disable() }
-  }
-}
-
-/** Calls `sample(lateMs)` every `interval` ms on an unref'd timer; returns the function that stops it. */
-export function startSampling (interval: number, sample: (lateMs: number) => void): () => void {
-  let due = performance.now() + interval
-  const timer = setTimeout(function tick () {
-    const now = performance.now()
-    const late = Math.max(0, now - due)
-    due = now + interval
-    timer.refresh()
-    sample(late)
-  }, interval)
-  timer.unref()
-  return () => { clearTimeout(timer) }
 }

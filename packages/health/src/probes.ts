@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type Static } from 'typebox'
+import { bearerCheck, operationalRouteConfig } from '@fastify-production/core'
 import type { CheckRun } from './checks.js'
-import type { Lifecycle, ProbeStatus } from './lifecycle.js'
+import type { Readiness, ProbeStatus } from './readiness.js'
 
 export const HealthCheckResult = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('fail'), Type.Literal('timeout'), Type.Literal('degraded')]),
@@ -21,29 +21,22 @@ export const HealthResponse = Type.Object({
 }, { additionalProperties: false })
 export type HealthResponse = { status: ProbeStatus, checks: Record<string, HealthCheckResult> }
 
-// Exempt from rate limiting and load shedding: a prober must always get the truth.
-const PROBE_CONFIG = { rateLimit: false, loadShedding: false } as const
+// A prober must always get the truth: never rate limited, never shed (by us or by the app's
+// @fastify/rate-limit or @fastify/under-pressure), and no access line per probe.
+const PROBE_CONFIG = operationalRouteConfig()
 
 const schema = { response: { 200: HealthResponse, 503: HealthResponse } }
-
-function digest (value: string): Buffer {
-  return createHash('sha256').update(value).digest()
-}
 
 export interface ProbeOptions {
   prefix: string
   detailToken: string | undefined
-  lifecycle: Lifecycle
+  readiness: Readiness
 }
 
-export function registerProbes (fastify: FastifyInstance, { prefix, detailToken, lifecycle }: ProbeOptions): void {
-  const expected = detailToken === undefined ? undefined : digest(`Bearer ${detailToken}`)
-
-  // Hashing both sides makes the comparison constant-time whatever the lengths.
-  function detailed (request: FastifyRequest): boolean {
-    const given = request.headers.authorization
-    return expected !== undefined && typeof given === 'string' && timingSafeEqual(digest(given), expected)
-  }
+export function registerProbes (fastify: FastifyInstance, { prefix, detailToken, readiness }: ProbeOptions): void {
+  // Without a token nobody gets detail (core's check would let everyone through).
+  const hasToken = detailToken === undefined ? () => false : bearerCheck(detailToken)
+  const detailed = (request: FastifyRequest): boolean => hasToken(request.headers.authorization)
 
   function body (status: ProbeStatus, run: CheckRun | undefined, detail: boolean): HealthResponse {
     const checks: Record<string, HealthCheckResult> = {}
@@ -69,16 +62,16 @@ export function registerProbes (fastify: FastifyInstance, { prefix, detailToken,
   })
 
   fastify.get(`${prefix}/ready`, { config: PROBE_CONFIG, schema }, async (request, reply) => {
-    if (lifecycle.state !== 'starting' && lifecycle.state !== 'ready') return answer(reply, lifecycle.state, body(lifecycle.state, undefined, false))
-    const { run, status } = await lifecycle.evaluate()
+    if (readiness.state !== 'starting' && readiness.state !== 'ready') return answer(reply, readiness.state, body(readiness.state, undefined, false))
+    const { run, status } = await readiness.evaluate()
     return answer(reply, status, body(status, run, detailed(request)))
   })
 
   fastify.get(`${prefix}/startup`, { config: PROBE_CONFIG, schema }, async (request, reply) => {
-    if (lifecycle.started) return answer(reply, 'ok', live)
-    if (lifecycle.state !== 'starting' && lifecycle.state !== 'ready') return answer(reply, lifecycle.state, body(lifecycle.state, undefined, false))
-    const { run } = await lifecycle.evaluate()
-    const status: ProbeStatus = lifecycle.started ? 'ok' : 'starting'
+    if (readiness.started) return answer(reply, 'ok', live)
+    if (readiness.state !== 'starting' && readiness.state !== 'ready') return answer(reply, readiness.state, body(readiness.state, undefined, false))
+    const { run } = await readiness.evaluate()
+    const status: ProbeStatus = readiness.started ? 'ok' : 'starting'
     return answer(reply, status, body(status, run, detailed(request)))
   })
 }

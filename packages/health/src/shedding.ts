@@ -1,17 +1,6 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import { productionConfig, type CounterLike, type Problem, type ProblemWriter } from '@fastify-production/core'
 import type { PressureReason } from './pressure.js'
-
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
-
-/** The part of the metrics package's counter this package uses (prom-client's `Counter#inc`). */
-export interface ShedCounter {
-  inc: (labels: { reason: string }) => void
-}
-
-/** The part of `fastify.metrics` this package uses, found with `hasDecorator('metrics')`. */
-export interface MetricsLike {
-  counter: (config: { name: string, help: string, labelNames: string[] }) => ShedCounter
-}
 
 export const SHED_COUNTER = {
   name: 'http_requests_shed_total',
@@ -19,21 +8,26 @@ export const SHED_COUNTER = {
   labelNames: ['reason']
 }
 
+const OVERLOADED: Problem = Object.freeze({ status: 503, code: 'SERVICE_UNAVAILABLE', detail: 'The server is overloaded; retry later.' })
+
 /**
  * The per-request part of load shedding: normally one read of a value the sampling timer precomputed.
- * Only while under pressure does it look at the route's `config.loadShedding` (a getter that allocates).
+ * Only while under pressure does it look at the route's `config.production.loadShedding`; precomputing
+ * that per route would not make the normal path cheaper, and 404s (no route) are shed too.
  */
 export class Shedder {
   reason: PressureReason | null = null
-  counter: ShedCounter | undefined
-  readonly #retryAfter: string
+  counter: CounterLike | undefined
+  readonly #problems: ProblemWriter
+  readonly #headers: Readonly<Record<string, string>>
 
-  constructor (retryAfter: number) {
-    this.#retryAfter = String(retryAfter)
+  constructor (problems: ProblemWriter, retryAfter: number) {
+    this.#problems = problems
+    this.#headers = Object.freeze({ 'retry-after': String(retryAfter) })
     const shedder = this
     this.hook = function shedOnPressure (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
       const reason = shedder.reason
-      if (reason === null || request.routeOptions.config.loadShedding === false) {
+      if (reason === null || productionConfig(request.routeOptions.config)?.loadShedding === false) {
         done()
         return
       }
@@ -45,16 +39,6 @@ export class Shedder {
 
   shed (request: FastifyRequest, reply: FastifyReply, reason: PressureReason): void {
     this.counter?.inc({ reason })
-    const query = request.url.indexOf('?')
-    const body = {
-      type: 'about:blank',
-      title: 'Service Unavailable',
-      status: 503,
-      detail: 'The server is overloaded; retry later.',
-      instance: query === -1 ? request.url : request.url.slice(0, query),
-      code: 'SERVICE_UNAVAILABLE',
-      requestId: request.id
-    }
-    reply.code(503).header('retry-after', this.#retryAfter).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body))
+    this.#problems.send(request, reply, OVERLOADED, this.#headers)
   }
 }

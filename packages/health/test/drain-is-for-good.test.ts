@@ -1,5 +1,6 @@
 import t from 'tap'
 import Fastify from 'fastify'
+import { findLifecycle } from '@fastify-production/core'
 import health from '../src/index.js'
 
 t.test('drain() makes readiness 503 for good even though every check passes', async (t) => {
@@ -38,4 +39,16 @@ t.test('drain() before the app is ready wins over startup', async (t) => {
   t.equal(startup.statusCode, 503)
   t.same(startup.json(), { status: 'draining', checks: {} })
   t.equal((await app.inject('/health/ready')).json().status, 'draining')
+})
+
+t.test('a drain of the app\'s lifecycle by another package (shutdown) makes readiness 503', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(health)
+  await app.ready()
+  findLifecycle(app)?.drain()
+  t.equal(app.health.state, 'draining')
+  const res = await app.inject('/health/ready')
+  t.equal(res.statusCode, 503)
+  t.same(res.json(), { status: 'draining', checks: {} })
 })

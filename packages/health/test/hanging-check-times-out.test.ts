@@ -26,7 +26,8 @@ t.test('a check that never settles reports timeout within its bound, and its sig
   t.match(db, { status: 'timeout', error: 'TimeoutError', message: 'check did not settle within 150 ms' })
   t.equal(fast.status, 'ok', 'the other check ran in parallel and passed')
   t.ok(db.durationMs >= 149, `durationMs ${db.durationMs} covers the timeout`)
-  t.ok(elapsed < 150 + 1000, `the probe answered after ${Math.round(elapsed)} ms, within the bound plus slack`)
+  // Generous slack: a busy machine delays the timer, never by seconds.
+  t.ok(elapsed < 150 + 5000, `the probe answered after ${Math.round(elapsed)} ms, within the bound plus slack`)
   t.equal(signals.length, 2, 'one run at boot, one for the probe')
   t.ok(signals.every((s) => s.aborted), 'each run\'s signal aborted at its timeout')
   t.equal((signals[1]?.reason as Error).name, 'TimeoutError')

@@ -1,26 +1,34 @@
 import t from 'tap'
 import Fastify from 'fastify'
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
-import { performance } from 'node:perf_hooks'
+import type { ProcessSample } from '@fastify-production/core'
 import { PRESSURE_CHANNEL } from '../src/index.js'
-import { PressureMonitor, eventLoopDelayReader, type PressureState, type UsageReadings } from '../src/pressure.js'
+import { PressureMonitor, readingOf, type PressureState } from '../src/pressure.js'
 import { logCapture } from '@fastify-production/test-support'
+
+interface Usage { heapUsed: number, rssBytes: number, eventLoopUtilized: number }
 
 function monitor (limits: Partial<ConstructorParameters<typeof PressureMonitor>[0]['limits']> = {}, warnEventLoopDelay = 100) {
   const logs = logCapture()
   const log = Fastify({ logger: { level: 'info', stream: logs.stream } }).log
-  const readings = { usage: { heapUsed: 100, rssBytes: 200, eventLoopUtilized: 0.5 } as UsageReadings, delay: 0, now: 1_000_000 }
+  const readings = { usage: { heapUsed: 100, rssBytes: 200, eventLoopUtilized: 0.5 } as Usage, delay: 0, now: 1_000_000 }
   const changes: PressureState[] = []
   const m = new PressureMonitor({
     limits: { maxEventLoopDelay: 1000, maxHeapUsedBytes: 1000, maxRssBytes: 2000, maxEventLoopUtilization: 0.9, ...limits },
     warnEventLoopDelay,
     log,
-    readUsage: () => readings.usage,
-    readDelay: () => readings.delay,
-    onChange: (state) => { changes.push(state) },
-    now: () => readings.now
+    onChange: (state) => { changes.push(state) }
   })
-  return { m, logs, readings, changes }
+  const sample = (lateMs: number): void => {
+    m.sample({
+      at: readings.now,
+      eventLoopDelayMs: Math.max(readings.delay, lateMs),
+      eventLoopUtilization: readings.usage.eventLoopUtilized,
+      heapUsedBytes: readings.usage.heapUsed,
+      rssBytes: readings.usage.rssBytes
+    })
+  }
+  return { m: { sample, get state () { return m.state } }, logs, readings, changes }
 }
 
 t.test('each limit, checked in order, names the reason; a sample under every limit clears it', async (t) => {
@@ -103,21 +111,9 @@ t.test('pressure changes are published on the diagnostics channel', async (t) =>
   t.match(seen, [{ underPressure: true, reason: 'heapUsedBytes', heapUsedBytes: 5000 }])
 })
 
-t.test('the delay reader reports the p99 of the samples it saw, minus the histogram\'s resolution', async (t) => {
-  const reader = eventLoopDelayReader()
-  t.teardown(reader.stop)
-  t.equal(reader.read(), 0, 'no samples yet')
-  const block = (ms: number): void => { const end = performance.now() + ms; while (performance.now() < end); }
-  // Two turns of the loop after each block: the histogram's overdue timer runs in the second one.
-  const turns = async (): Promise<void> => {
-    await new Promise<void>((resolve) => { setImmediate(resolve) })
-    await new Promise<void>((resolve) => { setImmediate(resolve) })
-  }
-  block(15) // its first tick only starts the clock
-  await turns()
-  block(120)
-  await turns()
-  const p99 = reader.read()
-  t.ok(p99 >= 100, `a 120 ms block shows in the p99 (${p99} ms)`)
-  t.equal(reader.read(), 0, 'each read starts a new interval')
+t.test('a process sample becomes a reading: the delay is its p99 or the sampler\'s lateness, whichever is larger', async (t) => {
+  const delay = { min: 0, max: 300, mean: 20, stddev: 5, p50: 10, p90: 40, p99: 250, count: 100 }
+  const sample: ProcessSample = { at: 42, intervalMs: 1000, lateMs: 3, delay, eventLoopUtilization: 0.25, heapUsedBytes: 10, rssBytes: 20 }
+  t.same(readingOf(sample), { at: 42, eventLoopDelayMs: 250, eventLoopUtilization: 0.25, heapUsedBytes: 10, rssBytes: 20 })
+  t.equal(readingOf({ ...sample, lateMs: 1200 }).eventLoopDelayMs, 1200, 'a block that spans the sample shows as lateness')
 })

@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
+import { MetricsCap, problems, provide } from '@fastify-production/core'
 import health, { PRESSURE_CHANNEL, type HealthOptions, type PressureState } from '../src/index.js'
 
 /** Resolves with the next pressure change published by any app in this process. */
@@ -28,18 +29,19 @@ async function overHeapLimit (t: Test, options: HealthOptions = {}, before?: (ap
   const change = nextPressureChange(t)
   await app.register(health, { sampleInterval: 10, maxHeapUsedBytes: 1, maxEventLoopDelay: 0, ...options })
   app.get('/orders', async () => 'orders')
-  app.get('/metrics', { config: { loadShedding: false } }, async () => 'metrics 1')
+  app.get('/metrics', { config: { production: { loadShedding: false } } }, async () => 'metrics 1')
   await app.ready()
   t.equal((await change).reason, 'heapUsedBytes')
   return app
 }
 
-t.test('over a limit, ordinary routes and 404s are shed; probes and loadShedding:false routes are not', async (t) => {
+t.test('over a limit, ordinary routes and 404s are shed; probes and production.loadShedding:false routes are not', async (t) => {
   const app = await overHeapLimit(t)
   t.equal(app.health.pressure.underPressure, true)
   const shed = await app.inject('/orders?secret=1')
   t.equal(shed.statusCode, 503)
   t.equal(shed.headers['retry-after'], '10')
+  t.equal(shed.headers['content-type'], 'application/problem+json; charset=utf-8')
   t.same(shed.json(), {
     type: 'about:blank',
     title: 'Service Unavailable',
@@ -54,16 +56,30 @@ t.test('over a limit, ordinary routes and 404s are shed; probes and loadShedding
   for (const probe of ['live', 'ready', 'startup']) t.equal((await app.inject(`/health/${probe}`)).statusCode, 200, probe)
 })
 
-t.test('with a metrics decorator, shed requests are counted by reason', async (t) => {
+t.test('the shed body comes from the app\'s one problem writer: its typeBaseUrl applies', async (t) => {
+  const app = await overHeapLimit(t)
+  problems(app).typeBaseUrl = 'https://errors.example.com/'
+  t.match((await app.inject('/orders')).json(), { type: 'https://errors.example.com/SERVICE_UNAVAILABLE', status: 503 })
+})
+
+t.test('a top-level config.loadShedding (a key other plugins may own) is not ours: that route is shed', async (t) => {
+  const app = await overHeapLimit(t, {}, (app) => {
+    app.get('/legacy', { config: { loadShedding: false } as never }, async () => 'legacy')
+  })
+  t.equal((await app.inject('/legacy')).statusCode, 503)
+})
+
+t.test('with the metrics capability, shed requests are counted by reason', async (t) => {
   const declared: unknown[] = []
   const counted: unknown[] = []
   const app = await overHeapLimit(t, {}, (app) => {
-    app.decorate('metrics', {
-      counter (config: unknown) {
+    provide(app, MetricsCap, {
+      counter (config) {
         declared.push(config)
-        return { inc (labels: unknown) { counted.push(labels) } }
-      }
-    })
+        return { inc (labels) { counted.push(labels) } }
+      },
+      metricsAsJson: async () => []
+    }, 'test')
   })
   await app.inject('/orders')
   await app.inject('/orders')
@@ -72,15 +88,22 @@ t.test('with a metrics decorator, shed requests are counted by reason', async (t
   t.same(counted, [{ reason: 'heapUsedBytes' }, { reason: 'heapUsedBytes' }])
 })
 
+t.test('a foreign `metrics` decorator (fastify-metrics and the like) is never called', async (t) => {
+  const app = await overHeapLimit(t, {}, (app) => {
+    app.decorate('metrics', { counter: 'not ours' })
+  })
+  t.equal((await app.inject('/orders')).statusCode, 503)
+})
+
 t.test('loadShedding: false measures and reports pressure but never sheds', async (t) => {
   const app = await overHeapLimit(t, { loadShedding: false }, (app) => {
-    app.decorate('metrics', { counter () { throw new Error('not expected: nothing is shed') } })
+    provide(app, MetricsCap, { counter () { throw new Error('not expected: nothing is shed') }, metricsAsJson: async () => [] }, 'test')
   })
   t.equal(app.health.pressure.reason, 'heapUsedBytes')
   t.equal((await app.inject('/orders')).statusCode, 200)
 })
 
-t.test('the probe routes opt out of rate limiting and load shedding through route config', async (t) => {
+t.test('the probe routes opt out of rate limiting, load shedding and access lines under config.production', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())
   const configs: Record<string, unknown> = {}
@@ -88,6 +111,10 @@ t.test('the probe routes opt out of rate limiting and load shedding through rout
   await app.register(health, { prefix: '/probes' })
   await app.ready()
   for (const probe of ['live', 'ready', 'startup']) {
-    t.same(configs[`/probes/${probe}`], { rateLimit: false, loadShedding: false }, probe)
+    const config = configs[`/probes/${probe}`] as { production: unknown, pressureHandler: unknown }
+    t.same(Object.keys(config), ['production', 'pressureHandler'], probe)
+    t.same(config.production, { accessLog: false, rateLimit: false, loadShedding: false }, probe)
+    // @fastify/under-pressure's own per-route handler: lets the probe through when the app runs it.
+    t.type(config.pressureHandler, 'function')
   }
 })

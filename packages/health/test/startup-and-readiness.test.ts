@@ -1,5 +1,7 @@
 import t from 'tap'
 import Fastify from 'fastify'
+import { findLifecycle, lifecycle } from '@fastify-production/core'
+import { logCapture } from '@fastify-production/test-support'
 import health from '../src/index.js'
 
 t.test('startup and readiness answer 503 until onReady and the critical checks pass, then 200', async (t) => {
@@ -105,4 +107,35 @@ t.test('state goes closing when close begins and closed at the end; liveness is 
   t.match(res.json().status, /^(closing|closed)$/, 'and says why, whichever close step it finished in')
   t.same(seen, ['closing', 'closing'], 'other plugins see closing while close runs (our onClose runs last)')
   t.equal(app.health.state, 'closed')
+})
+
+t.test('state is the app\'s lifecycle: another package\'s startup hold keeps it starting, health\'s checks still show', async (t) => {
+  const logs = logCapture()
+  const app = Fastify({ logger: { level: 'info', stream: logs.stream } })
+  t.teardown(() => app.close())
+  const release = lifecycle(app).hold('another-package')
+  await app.register(health, { checks: { db: { check: () => true } } })
+  await app.ready()
+  t.equal(app.health.state, 'starting')
+  t.equal(findLifecycle(app)?.state, 'starting')
+  const startup = await app.inject('/health/startup')
+  t.equal(startup.statusCode, 503)
+  t.match(startup.json(), { status: 'starting', checks: { db: { status: 'ok' } } })
+  t.notOk(logs.lines.some((l) => l.msg === 'health: ready'))
+  release()
+  t.equal(app.health.state, 'ready')
+  t.equal((await app.inject('/health/startup')).statusCode, 200)
+  t.ok(logs.lines.some((l) => l.msg === 'health: ready'), 'ready is logged when the app gets there')
+})
+
+t.test('whenReady() of the app\'s lifecycle waits for health\'s checks', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  let up = false
+  await app.register(health, { cacheMs: 0, checks: { db: { check: () => up } } })
+  await app.ready()
+  const ready = findLifecycle(app)?.whenReady()
+  up = true
+  t.equal((await app.inject('/health/startup')).statusCode, 200)
+  t.equal(await ready, true)
 })

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import { productionConfig } from '@fastify-production/core'
 import { jsonString, type DirectLine } from './direct-line.js'
 
 const CENSOR = '[REDACTED]'
@@ -61,28 +62,27 @@ export const ACCESS_LINE_MESSAGE = 'request completed'
 export type AccessLineWriter = (request: FastifyRequest, reply: FastifyReply) => void
 
 /**
- * Writes the access line of a completed request, unless its route says `accessLog: false`:
- * straight to the destination when `direct` can (see direct-line.ts), else through pino.
+ * Writes the access line of a completed request, unless its route says `production.accessLog: false`:
+ * straight to the destination when `direct` can (see direct-line.ts), else through pino. Always at
+ * `info`: a 5xx from a thrown error already has its `error` line (the error handler's, with the
+ * error), and a second error-level line for it would count every failure twice.
  */
 export function accessLineWriter (queryKeys: ReadonlySet<string>, direct?: DirectLine): AccessLineWriter {
   const redactUrl = queryRedactor(queryKeys)
   return function writeAccessLine (request, reply) {
     const config = request.routeOptions.config
-    if (config?.accessLog === false) return
+    if (productionConfig(config)?.accessLog === false) return
     const statusCode = reply.statusCode
     const route = config?.url
     const url = redactUrl(request.url)
     // Microsecond precision is plenty and keeps the line short.
     const responseTime = Math.round(reply.elapsedTime * 1000) / 1000
     const length = contentLength(reply.getHeader('content-length'))
-    const level = statusCode >= 500 ? 'error' : 'info'
     if (direct !== undefined) {
       const fields = `,"method":${jsonString(request.method)}${route === undefined ? '' : `,"route":${jsonString(route)}`},"url":${jsonString(url)},"statusCode":${statusCode},"responseTime":${jsonNumber(responseTime)}${length === undefined ? '' : `,"contentLength":${jsonNumber(length)}`}`
-      if (direct(request.log, level, fields)) return
+      if (direct(request.log, 'info', fields)) return
     }
-    const line = { method: request.method, route, url, statusCode, responseTime, contentLength: length }
-    if (level === 'error') request.log.error(line, ACCESS_LINE_MESSAGE)
-    else request.log.info(line, ACCESS_LINE_MESSAGE)
+    request.log.info({ method: request.method, route, url, statusCode, responseTime, contentLength: length }, ACCESS_LINE_MESSAGE)
   }
 }
 

@@ -1,13 +1,9 @@
 import createFastifyError from '@fastify/error'
+import { optionsError } from '@fastify-production/core'
 
 /** Error codes this package throws. Each is listed in the README's errors table. */
 export const codes = {
-  FP_ERR_LOGGING_OPTIONS: createFastifyError(
-    'FP_ERR_LOGGING_OPTIONS',
-    'Invalid @fastify-production/logging option %s: %s',
-    500,
-    TypeError
-  ),
+  FP_ERR_LOGGING_OPTIONS: optionsError('FP_ERR_LOGGING_OPTIONS', '@fastify-production/logging'),
   FP_ERR_LOGGING_PRETTY_MISSING: createFastifyError(
     'FP_ERR_LOGGING_PRETTY_MISSING',
     'loggerOptions({ pretty: true }) needs pino-pretty, which could not be loaded (%s). Install it as a dev dependency (npm install -D pino-pretty) or leave pretty off.',

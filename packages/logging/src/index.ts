@@ -8,6 +8,8 @@ import { addRoot, kLogState, runInRequest } from './context.js'
 import { kAccessLine, kRequestIdInfo, type RequestIdInfo } from './request-id.js'
 import { onlyCensorsKeys, redactedKeysOf } from './redact-keys.js'
 import { hasContextManager, loadOpenTelemetry, traceIds, type OpenTelemetryApi } from './trace.js'
+import { fastifyLogsRequests } from './request-logging.js'
+import { LoggingCap, provide } from '@fastify-production/core'
 
 /** `fastify.logging` */
 export interface LoggingDecorator {
@@ -21,11 +23,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     logging: LoggingDecorator
   }
-  interface FastifyContextConfig {
-    /** `false`: no access line for this route (e.g. probes, /metrics). */
-    accessLog?: false
-  }
 }
+
+/** Said once at ready when the app kept Fastify's own request logging (`logger: true`). */
+export const FASTIFY_REQUEST_LOGGING_ON = 'Fastify\'s request logging is on; use serverOptions()/requestIdOptions() for one access line per request'
 
 function checkKeys (keys: unknown): asserts keys is string[] {
   if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string' && k.length > 0)) {
@@ -37,8 +38,15 @@ const loggingPlugin: FastifyPluginAsync<LoggingOptions> = async function logging
   const resolved = resolveLoggingOptions(options)
   const info = (fastify as unknown as { genReqId: { [kRequestIdInfo]?: RequestIdInfo } }).genReqId[kRequestIdInfo]
   const header = resolved.requestIdHeader ?? info?.header ?? 'x-request-id'
-  if (info === undefined) {
-    fastify.log.warn('@fastify-production/logging: Fastify was built without requestIdOptions(): inbound request ids are not validated and Fastify still writes its own two lines per request. Use Fastify({ ...requestIdOptions(), logger: loggerOptions() }).')
+  // Fastify's own request lines stay when the app kept them: ours would be a third line per request.
+  const fastifyLines = fastifyLogsRequests(fastify, info?.controller)
+  if (fastifyLines) {
+    fastify.addHook('onReady', function sayFastifyLogsRequests (done) {
+      fastify.log.info(FASTIFY_REQUEST_LOGGING_ON)
+      done()
+    })
+  } else if (info === undefined) {
+    fastify.log.warn('@fastify-production/logging: Fastify was built without requestIdOptions(): request ids are Fastify\'s own and an inbound id it is told to take is not validated. Use Fastify({ ...requestIdOptions(), logger: loggerOptions() }), or serverOptions().')
   }
   const api = resolved.trace ? await loadOpenTelemetry() : undefined
   // Decided when the app is ready: an SDK is started before the app listens.
@@ -52,11 +60,13 @@ const loggingPlugin: FastifyPluginAsync<LoggingOptions> = async function logging
 
   // Fastify's disabled logger is no pino logger: nothing is written, so there is nothing to censor.
   const keys = redactedKeysOf(fastify.log) ?? new Set<string>()
+  function redactKeys (list: string[]): void {
+    checkKeys(list)
+    for (const key of list) keys.add(key)
+  }
+  provide(fastify, LoggingCap, { redactKeys }, '@fastify-production/logging')
   fastify.decorate('logging', {
-    redactKeys (list: string[]): void {
-      checkKeys(list)
-      for (const key of list) keys.add(key)
-    },
+    redactKeys,
     get redactedKeys (): readonly string[] {
       return [...keys]
     }
@@ -85,7 +95,7 @@ const loggingPlugin: FastifyPluginAsync<LoggingOptions> = async function logging
     // body read from later socket reads continues in it too (test: request-context, real socket).
     runInRequest(reply, done)
   })
-  if (resolved.accessLog) {
+  if (resolved.accessLog && !fastifyLines) {
     const direct = onlyCensorsKeys(fastify.log) ? directLine(fastify.log, ACCESS_LINE_KEYS, ACCESS_LINE_MESSAGE, keys) : undefined
     const write = accessLineWriter(resolved.redactQuery, direct)
     // Through requestIdOptions()' LogController when there is one: no onResponse hook to run.

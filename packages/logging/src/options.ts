@@ -1,5 +1,5 @@
 import { Type, type TSchema } from 'typebox'
-import { Value } from 'typebox/value'
+import { assertOptions } from '@fastify-production/core'
 import { codes } from './errors.js'
 
 const Level = Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))
@@ -8,11 +8,7 @@ const NonEmptyStrings = Type.Array(Type.String({ minLength: 1 }))
 const HeaderName = Type.String({ pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$" })
 
 function validate (schema: TSchema, given: unknown, accepted: string): void {
-  const [first] = Value.Errors(schema, given)
-  if (first === undefined) return
-  const where = first.instancePath === '' ? '(root)' : first.instancePath.slice(1).replaceAll('/', '.')
-  const rule = first.schemaPath.endsWith('additionalProperties') ? 'is not a known option' : first.message
-  throw new codes.FP_ERR_LOGGING_OPTIONS(where, `${rule}; accepted: ${accepted}`)
+  assertOptions(schema, given, codes.FP_ERR_LOGGING_OPTIONS, accepted)
 }
 
 /** A pino destination: anything with `write(line)`. */

@@ -2,6 +2,7 @@ import t from 'tap'
 import Fastify from 'fastify'
 import { logCapture } from '@fastify-production/test-support'
 import logging, { requestIdOptions } from '../src/index.js'
+import { find, LoggingCap } from '@fastify-production/core'
 import { build } from './build-app.js'
 
 t.test('redactKeys() censors those keys in every later line, at any depth, without touching the caller\'s objects', async (t) => {
@@ -70,4 +71,14 @@ t.test('redactKeys() refuses anything but an array of non-empty strings', async 
   t.throws(() => app.logging.redactKeys('DATABASE_URL' as unknown as string[]), { code: 'FP_ERR_LOGGING_REDACT_KEYS', message: /string/ })
   t.throws(() => app.logging.redactKeys(['ok', '']), { code: 'FP_ERR_LOGGING_REDACT_KEYS', message: /array with a non-string or empty item/ })
   t.same(app.logging.redactedKeys, [])
+})
+
+t.test('the suite\'s other packages (config) add keys through LoggingCap, the same set as fastify.logging', async (t) => {
+  const { app, logs } = await build(t)
+  t.equal(find(Fastify(), LoggingCap), undefined, 'absent without the plugin')
+  find(app, LoggingCap)?.redactKeys(['DEMO_PASSWORD'])
+  t.same(app.logging.redactedKeys, ['DEMO_PASSWORD'])
+  app.log.info({ DEMO_PASSWORD: 'pw-123' }, 'handed over')
+  t.equal(logs.lines[0]?.DEMO_PASSWORD, '[REDACTED]')
+  t.throws(() => find(app, LoggingCap)?.redactKeys([''] as string[]), { code: 'FP_ERR_LOGGING_REDACT_KEYS' })
 })

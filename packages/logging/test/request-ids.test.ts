@@ -1,8 +1,7 @@
 import t from 'tap'
-import Fastify from 'fastify'
-import logging, { requestIdOptions, loggerOptions, isSafeRequestId } from '../src/index.js'
+import { requestIdOptions, isSafeRequestId } from '../src/index.js'
 import { counterIds, requestLoggingOptions } from '../src/request-id.js'
-import { build, capture } from './build-app.js'
+import { build } from './build-app.js'
 
 const GENERATED = /^[0-9a-f]{12}-[0-9a-z]+$/
 
@@ -120,20 +119,6 @@ t.test('the id is echoed on errors and 404s, without any error handler plugin', 
   t.match(errorLine, { level: 'error', reqId: 'err-1', err: { message: 'db down' } }, 'Fastify\'s own error line stays, with the id')
   await logs.next((l) => l.msg === 'request completed' && l.reqId === 'hook-1')
   t.notOk(logs.lines.some((l) => l.msg === 'incoming request' || /not found/.test(String(l.msg))), 'Fastify\'s per-request lines are gone')
-})
-
-t.test('without requestIdOptions() the plugin warns, echoes Fastify\'s id and writes the access line from a hook', async (t) => {
-  const logs = capture()
-  const app = Fastify({ logger: loggerOptions({ stream: logs.stream }) })
-  t.teardown(() => app.close())
-  await app.register(logging)
-  app.get('/', async () => 'ok')
-  const res = await app.inject({ url: '/', headers: { 'x-request-id': 'ignored' } })
-  t.equal(res.headers['x-request-id'], 'req-1')
-  t.match(logs.lines.find((l) => l.level as unknown === 'warn'), { msg: /requestIdOptions\(\)/ })
-  const access = await logs.next((l) => l.msg === 'request completed' && l.route === '/')
-  t.match(access, { method: 'GET', statusCode: 200, reqId: 'req-1' })
-  t.ok(logs.lines.some((l) => l.msg === 'incoming request'), 'Fastify\'s own lines are still on: the warning says why')
 })
 
 t.test('on a Fastify without LogController, the deprecated top-level options are used', async (t) => {

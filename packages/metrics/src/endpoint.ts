@@ -1,75 +1,79 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Registry } from 'prom-client'
+import { bearerCheck, operationalRouteConfig, PROBLEM_CONTENT_TYPE, type Problem, type ProblemWriter } from '@fastify-production/core'
 import type { HeapSnapshots } from './heap-snapshot.js'
-import { bearerCheck, PROBLEM_CONTENT_TYPE, problemBody } from './protection.js'
 import type { ResolvedMetricsOptions } from './options.js'
 
 export const HEAP_SNAPSHOT_PATH = '/debug/heap-snapshot'
 
-/** Route config of the endpoints: never rate-limited, never shed, not recorded, no access line. */
-export const ENDPOINT_ROUTE_CONFIG: Record<string, unknown> = Object.freeze({ rateLimit: false, loadShedding: false, metrics: false, accessLog: false })
 
 export interface EndpointResponse {
   status: number
   type: string
   body: string
-  headers: Record<string, string>
+  headers: Readonly<Record<string, string>>
 }
 
-const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
+const UNAUTHORIZED: Problem = Object.freeze({ status: 401, code: 'UNAUTHORIZED', detail: 'A valid bearer token is required.' })
+const UNAUTHORIZED_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'www-authenticate': 'Bearer realm="metrics"' })
 
 export interface Endpoints {
-  scrape: (authorization: string | undefined) => Promise<EndpointResponse | undefined>
-  snapshot: ((authorization: string | undefined, url: string, requestId: string, log: FastifyBaseLogger) => Promise<EndpointResponse>) | undefined
-  unauthorized: (url: string, requestId: string) => EndpointResponse
+  authorized: (authorization: string | undefined) => boolean
+  scrape: () => Promise<EndpointResponse>
+  snapshot: ((url: string, requestId: string, log: FastifyBaseLogger) => Promise<EndpointResponse>) | undefined
+  /** A problem as a response of the separate listener, which has no Fastify request or reply. */
+  problem: (problem: Problem, url: string, requestId: string, headers?: Readonly<Record<string, string>>) => EndpointResponse
 }
 
 /** The endpoints' logic, shared by the app's routes and the separate listener. */
-export function buildEndpoints (options: ResolvedMetricsOptions, registry: Registry, snapshots: HeapSnapshots | undefined): Endpoints {
-  const authorized = bearerCheck(options.token)
-  const unauthorizedHeaders = Object.freeze({ 'www-authenticate': 'Bearer realm="metrics"' })
-  function unauthorized (url: string, requestId: string): EndpointResponse {
-    return { status: 401, type: PROBLEM_CONTENT_TYPE, body: problemBody(401, 'UNAUTHORIZED', 'A valid bearer token is required.', url, requestId), headers: unauthorizedHeaders }
+export function buildEndpoints (options: ResolvedMetricsOptions, registry: Registry, snapshots: HeapSnapshots | undefined, writer: ProblemWriter): Endpoints {
+  function problem (details: Problem, url: string, requestId: string, headers = NO_HEADERS): EndpointResponse {
+    // The app's one writer, so `errors: { typeBaseUrl }` applies here too; it reads only `url` and `id`.
+    const body = JSON.stringify(writer.body({ url, id: requestId } as FastifyRequest, details))
+    return { status: details.status, type: PROBLEM_CONTENT_TYPE, body, headers }
   }
   return {
-    unauthorized,
-    // undefined: not authorized; the caller answers `unauthorized()` with its own request id.
-    async scrape (authorization) {
-      if (!authorized(authorization)) return undefined
+    authorized: bearerCheck(options.token),
+    problem,
+    async scrape () {
       return { status: 200, type: registry.contentType, body: await registry.metrics(), headers: NO_HEADERS }
     },
     snapshot: snapshots === undefined
       ? undefined
-      : async function snapshot (authorization, url, requestId, log) {
-        if (!authorized(authorization)) return unauthorized(url, requestId)
+      : async function snapshot (url, requestId, log) {
         const result = await snapshots.take()
         if (result.status === 201) {
           log.warn({ file: result.file }, 'heap snapshot written')
           return { status: 201, type: 'application/json; charset=utf-8', body: JSON.stringify({ file: result.file }), headers: NO_HEADERS }
         }
         if (result.status === 409) {
-          return { status: 409, type: PROBLEM_CONTENT_TYPE, body: problemBody(409, 'HEAP_SNAPSHOT_IN_PROGRESS', 'A heap snapshot is being written; try again when it is done.', url, requestId), headers: NO_HEADERS }
+          return problem({ status: 409, code: 'HEAP_SNAPSHOT_IN_PROGRESS', detail: 'A heap snapshot is being written; try again when it is done.' }, url, requestId)
         }
         log.error({ err: result.error }, 'heap snapshot failed')
-        return { status: 500, type: PROBLEM_CONTENT_TYPE, body: problemBody(500, 'HEAP_SNAPSHOT_FAILED', 'The heap snapshot could not be written.', url, requestId), headers: NO_HEADERS }
+        return problem({ status: 500, code: 'HEAP_SNAPSHOT_FAILED', detail: 'The heap snapshot could not be written.' }, url, requestId)
       }
   }
 }
 
+function reply (response: EndpointResponse, res: FastifyReply): FastifyReply {
+  return res.code(response.status).headers(response.headers).type(response.type).send(response.body)
+}
+
 /** `GET <path>` (and, when enabled, `POST /debug/heap-snapshot`) as routes of the app. */
-export function addRoutes (fastify: FastifyInstance, path: string, endpoints: Endpoints): void {
-  fastify.get(path, { config: { ...ENDPOINT_ROUTE_CONFIG } }, async function scrapeRoute (request, reply) {
-    const response = await endpoints.scrape(request.headers.authorization) ?? endpoints.unauthorized(request.url, String(request.id))
-    return reply.code(response.status).headers(response.headers).type(response.type).send(response.body)
+export function addRoutes (fastify: FastifyInstance, path: string, endpoints: Endpoints, writer: ProblemWriter): void {
+  fastify.get(path, { config: operationalRouteConfig(false) }, async function scrapeRoute (request, res) {
+    if (!endpoints.authorized(request.headers.authorization)) return writer.send(request, res, UNAUTHORIZED, UNAUTHORIZED_HEADERS)
+    return reply(await endpoints.scrape(), res)
   })
   const snapshot = endpoints.snapshot
   if (snapshot !== undefined) {
-    fastify.post(HEAP_SNAPSHOT_PATH, { config: { ...ENDPOINT_ROUTE_CONFIG } }, async function heapSnapshotRoute (request, reply) {
-      const response = await snapshot(request.headers.authorization, request.url, String(request.id), request.log)
-      return reply.code(response.status).headers(response.headers).type(response.type).send(response.body)
+    fastify.post(HEAP_SNAPSHOT_PATH, { config: operationalRouteConfig(false) }, async function heapSnapshotRoute (request, res) {
+      if (!endpoints.authorized(request.headers.authorization)) return writer.send(request, res, UNAUTHORIZED, UNAUTHORIZED_HEADERS)
+      return reply(await snapshot(request.url, String(request.id), request.log), res)
     })
   }
 }
@@ -81,23 +85,23 @@ function send (res: ServerResponse, response: EndpointResponse): void {
 
 /** A bare node:http listener that serves only the endpoints: nothing of the app is reachable on it. */
 export function createEndpointServer (path: string, endpoints: Endpoints, log: FastifyBaseLogger): Server {
-  async function handle (req: IncomingMessage, res: ServerResponse, url: string, requestId: string): Promise<void> {
+  async function handle (req: IncomingMessage, url: string, requestId: string): Promise<EndpointResponse> {
     const q = url.indexOf('?')
     const pathname = q === -1 ? url : url.slice(0, q)
-    if (pathname === path && req.method === 'GET') {
-      send(res, await endpoints.scrape(req.headers.authorization) ?? endpoints.unauthorized(url, requestId))
-    } else if (pathname === HEAP_SNAPSHOT_PATH && req.method === 'POST' && endpoints.snapshot !== undefined) {
-      send(res, await endpoints.snapshot(req.headers.authorization, url, requestId, log))
-    } else {
-      send(res, { status: 404, type: PROBLEM_CONTENT_TYPE, body: problemBody(404, 'NOT_FOUND', 'This listener serves only the metrics endpoint.', url, requestId), headers: NO_HEADERS })
+    const scrape = pathname === path && req.method === 'GET'
+    const snapshot = pathname === HEAP_SNAPSHOT_PATH && req.method === 'POST' ? endpoints.snapshot : undefined
+    if (!scrape && snapshot === undefined) {
+      return endpoints.problem({ status: 404, code: 'NOT_FOUND', detail: 'This listener serves only the metrics endpoint.' }, url, requestId)
     }
+    if (!endpoints.authorized(req.headers.authorization)) return endpoints.problem(UNAUTHORIZED, url, requestId, UNAUTHORIZED_HEADERS)
+    return snapshot === undefined ? await endpoints.scrape() : await snapshot(url, requestId, log)
   }
   return createServer(function metricsListener (req, res) {
     const url = req.url as string
     const requestId = randomUUID()
-    handle(req, res, url, requestId).catch((err: unknown) => {
+    handle(req, url, requestId).then((response) => { send(res, response) }, (err: unknown) => {
       log.error({ err, requestId }, 'metrics endpoint failed')
-      send(res, { status: 500, type: PROBLEM_CONTENT_TYPE, body: problemBody(500, 'INTERNAL_SERVER_ERROR', 'An unexpected error occurred.', url, requestId), headers: NO_HEADERS })
+      send(res, endpoints.problem({ status: 500, code: 'INTERNAL_SERVER_ERROR', detail: 'An unexpected error occurred.' }, url, requestId))
     })
   })
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify'
+import { productionConfig } from '@fastify-production/core'
 import { RequestHistogram, RouteRecorder, UNMATCHED_ROUTE } from './request-histogram.js'
 
 type OnResponse = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void
@@ -27,7 +28,7 @@ export function installHttpMetrics (fastify: FastifyInstance, histogram: Request
   function requestEnded (): void { inFlight-- }
 
   fastify.addHook('onRoute', function addRecorder (route: RouteOptions) {
-    if (route.config?.metrics === false) return
+    if (productionConfig(route.config)?.metrics === false) return
     route.onResponse = append(route.onResponse, recordingHook(new RouteRecorder(histogram, route.url)))
   })
 

@@ -8,23 +8,37 @@ import { installHttpMetrics } from './http-metrics.js'
 import { collectProcessMetrics } from './process-metrics.js'
 import { metricDeclarer, type FastifyMetrics } from './custom-metrics.js'
 import { HeapSnapshots } from './heap-snapshot.js'
+import { lifecycle, MetricsCap, problems, provide, type CounterLike } from '@fastify-production/core'
 import { addRoutes, buildEndpoints, createEndpointServer, HEAP_SNAPSHOT_PATH, listen } from './endpoint.js'
+import { assertNoOtherMetrics } from './coexistence.js'
+import { lifecycleStateGauge } from './lifecycle-state.js'
 import { codes } from './errors.js'
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** This app's metrics registry and helpers to declare custom metrics on it (@fastify-production/metrics). */
-    metrics: FastifyMetrics
+// No `declare module 'fastify'` for `fastify.metrics`: fastify-metrics declares the same property with
+// its own type, and two declarations break the app's type check. Apps declare it (see the README).
+
+const counterLikes = new WeakMap<Counter, CounterLike>()
+
+/** The capability's view of a counter: one object per counter, so asking twice gives the same one. */
+function counterLike (counter: Counter): CounterLike {
+  let found = counterLikes.get(counter)
+  if (found === undefined) {
+    found = { inc: (labels, value) => { if (labels === undefined) counter.inc(value); else counter.inc(labels, value) } }
+    counterLikes.set(counter, found)
   }
-  interface FastifyContextConfig {
-    /** `false`: requests to this route are not recorded in the request metrics (@fastify-production/metrics). */
-    metrics?: false
-  }
+  return found
 }
 
 const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async function metrics (fastify, options) {
   const opts = resolveOptions(options)
   const registry = opts.registry ?? new Registry()
+  const declare = metricDeclarer(registry, opts.prefix)
+  // First, so registering this package twice fails as that (FP_ERR_CORE_CAPABILITY_TAKEN), not as a foreign plugin.
+  provide(fastify, MetricsCap, {
+    counter: (config) => counterLike(declare<Counter>(Counter, config)),
+    metricsAsJson: () => registry.getMetricsAsJSON()
+  }, '@fastify-production/metrics')
+  assertNoOtherMetrics(fastify, false)
   // A registry given in outlives the app: what this app adds to it is removed on close.
   const foreign = new Set(registry.getMetricsAsArray().map((m) => m.name))
   for (const name of ['http_request_duration_seconds', 'http_requests_in_flight', 'http_metrics_label_sets_overflow_total']) {
@@ -56,10 +70,12 @@ const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async function metrics
     collect () { this.set(http.inFlight()) }
   })
 
+  const stopLifecycleGauge = lifecycleStateGauge(registry, opts.prefix, lifecycle(fastify))
   const stopProcessMetrics = opts.defaultMetrics ? collectProcessMetrics(registry, opts.prefix) : undefined
 
   const snapshots = opts.heapSnapshotDir === undefined ? undefined : new HeapSnapshots(opts.heapSnapshotDir)
-  const endpoints = buildEndpoints(opts, registry, snapshots)
+  const writer = problems(fastify)
+  const endpoints = buildEndpoints(opts, registry, snapshots, writer)
   if (opts.token === undefined && opts.port === undefined) {
     fastify.log.warn({ path: opts.path }, `metrics endpoint ${opts.path} is open to anyone who can reach the app: set \`token\` or \`port\` before production`)
   }
@@ -68,7 +84,7 @@ const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async function metrics
   let server: Server | undefined
   let address: FastifyMetrics['address'] = null
   if (opts.port === undefined) {
-    addRoutes(fastify, opts.path, endpoints)
+    addRoutes(fastify, opts.path, endpoints, writer)
   } else {
     const port = opts.port
     fastify.addHook('onReady', async function startMetricsListener () {
@@ -79,7 +95,6 @@ const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async function metrics
     })
   }
 
-  const declare = metricDeclarer(registry, opts.prefix)
   const decorator: FastifyMetrics = {
     registry,
     counter: (config) => declare(Counter, config),
@@ -87,9 +102,20 @@ const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async function metrics
     histogram: (config) => declare(Histogram, config),
     get address () { return address }
   }
-  fastify.decorate('metrics', decorator)
+  // The property name typed as a plain string: fastify-metrics' declaration of `metrics` may be in the program.
+  fastify.decorate<FastifyMetrics, string>('metrics', decorator)
+  // A metrics plugin registered after this one: fastify-metrics adds its scrape route while it
+  // registers, so refusing at onRoute comes before Fastify's duplicate-route or -decorator error.
+  fastify.addHook('onRoute', function refuseLaterMetricsPlugin () {
+    assertNoOtherMetrics(this, true)
+  })
+  fastify.addHook('onReady', function refuseLaterMetricsPluginAtReady (done) {
+    assertNoOtherMetrics(this, true)
+    done()
+  })
 
   fastify.addHook('onClose', async function stopMetrics () {
+    stopLifecycleGauge()
     stopProcessMetrics?.()
     if (server !== undefined) {
       const closing = server

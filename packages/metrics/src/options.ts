@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Value } from 'typebox/value'
+import { firstViolation } from '@fastify-production/core'
 import type { Registry } from 'prom-client'
 import { codes } from './errors.js'
 
@@ -75,11 +75,8 @@ function fail (option: string, rule: string): never {
 }
 
 export function resolveOptions (options: unknown): ResolvedMetricsOptions {
-  const [first] = Value.Errors(OptionsSchema, options)
-  if (first !== undefined) {
-    const where = first.instancePath === '' ? '(root)' : first.instancePath.slice(1).replace(/\//g, '.')
-    fail(where, first.schemaPath.endsWith('additionalProperties') ? 'is not a known option' : first.message)
-  }
+  const bad = firstViolation(OptionsSchema, options)
+  if (bad !== undefined) fail(...bad)
   const opts = options as Static<typeof OptionsSchema>
   if (opts.registry !== undefined && !isRegistry(opts.registry)) fail('registry', 'must be a prom-client Registry')
   const buckets = opts.buckets === undefined ? DEFAULT_BUCKETS : Object.freeze([...opts.buckets])

@@ -1,6 +1,7 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import Fastify from 'fastify'
 import { Registry } from 'prom-client'
+import { processMonitor, type ProcessSample } from '@fastify-production/core'
 import metrics from '../src/index.js'
 import { collectProcessMetrics, gcKind } from '../src/process-metrics.js'
 import { parseExposition } from './exposition.js'
@@ -47,31 +48,76 @@ t.test('default metrics: process, heap, GC, handles, fds, event-loop delay and u
   t.ok(exposition.sum('nodejs_eventloop_lag_seconds') > 0, 'lag measured at scrape time')
 })
 
-t.test('event-loop percentiles cover the time since the previous scrape, read in the same scrape', async (t) => {
+/** Samples of the process monitor as they come, at a fast pace (the monitor runs at the shortest interval asked for). */
+function watchSamples (t: Test): { seen: ProcessSample[], next: () => Promise<ProcessSample> } {
+  const seen: ProcessSample[] = []
+  const waiting: Array<(sample: ProcessSample) => void> = []
+  // The monitor's timer is unref'd: keep the process alive while the test waits for it.
+  const keepAlive = setInterval(() => {}, 1000)
+  t.teardown(() => { clearInterval(keepAlive) })
+  t.teardown(processMonitor().subscribe(20, (sample) => {
+    seen.push(sample)
+    for (const wake of waiting.splice(0)) wake(sample)
+  }))
+  return { seen, next: () => new Promise((resolve) => { waiting.push(resolve) }) }
+}
+
+t.test('event-loop delay: percentiles of the last interval, min and max over every interval since the previous scrape', async (t) => {
   const registry = new Registry()
   const stop = collectProcessMetrics(registry, '')
   t.teardown(stop)
   const first = parseExposition(await registry.metrics())
-  t.equal(first.sum('nodejs_eventloop_lag_max_seconds'), 0, 'no sample yet in the same tick')
-  // The monitor records the gap between two of its 10 ms ticks, and a reset (each scrape does one)
-  // forgets the last tick: it must tick after the scrape and before the block, or the block is lost.
-  await new Promise((resolve) => setTimeout(resolve, 25))
-  // Block the loop for 50 ms, then let the 10 ms monitor record it.
-  const end = Date.now() + 50
+  t.equal(first.sum('nodejs_eventloop_lag_max_seconds'), 0, 'no interval completed yet')
+
+  const samples = watchSamples(t)
+  await samples.next()
+  // Block the loop: the interval that spans the block reports it, and so must the next scrape's max,
+  // however many calm intervals come after it.
+  const end = Date.now() + 120
   while (Date.now() < end);
-  await new Promise((resolve) => setTimeout(resolve, 10))
+  let spike = await samples.next()
+  // A block that ends when a sample is due shows as the sampler's lateness rather than in the histogram.
+  const longest = (s: ProcessSample): number => Math.max(s.delay.max, s.lateMs)
+  while (longest(spike) < 80) spike = await samples.next()
+  await samples.next()
+  const after = await samples.next()
+  t.ok(after.delay.max >= 0, 'later intervals completed')
+  const since = samples.seen.length
   const second = parseExposition(await registry.metrics())
-  t.ok(second.sum('nodejs_eventloop_lag_max_seconds') >= 0.03, 'the blocked 50 ms shows as delay')
-  t.ok(second.sum('nodejs_eventloop_lag_p99_seconds') > 0)
-  t.ok(second.sum('nodejs_eventloop_lag_min_seconds') > 0)
+  t.ok(second.sum('nodejs_eventloop_lag_max_seconds') >= longest(spike) / 1000, 'the spike of an earlier interval is in max')
+  const later = samples.seen.slice(samples.seen.indexOf(spike) + 1)
+  t.ok(later.some((s) => s.delay.p99 / 1000 === second.sum('nodejs_eventloop_lag_p99_seconds')), 'p99 is that of the last interval, not the spike\'s')
+  t.ok(later.some((s) => s.delay.mean / 1000 === second.sum('nodejs_eventloop_lag_mean_seconds')))
+  t.ok(second.sum('nodejs_eventloop_lag_min_seconds') <= second.sum('nodejs_eventloop_lag_p50_seconds'))
+
+  // The scrape reset min and max: the next one covers only intervals that ended after it began.
+  await samples.next()
+  const third = parseExposition(await registry.metrics())
+  const bound = Math.max(...samples.seen.slice(since).map(longest)) / 1000
+  t.ok(third.sum('nodejs_eventloop_lag_max_seconds') <= bound, 'max starts again after a scrape')
 })
 
-t.test('defaultMetrics: false leaves only the HTTP metrics', async (t) => {
+t.test('between two scrapes with no completed interval, min and max are those of the last interval', async (t) => {
+  const registry = new Registry()
+  const stop = collectProcessMetrics(registry, '')
+  t.teardown(stop)
+  const samples = watchSamples(t)
+  const last = await samples.next()
+  const scrapes = await Promise.all([registry.metrics(), registry.metrics()])
+  for (const text of scrapes) {
+    const exposition = parseExposition(text)
+    if (samples.seen.at(-1) !== last) return t.pass('an interval completed during the scrapes; nothing to compare')
+    t.equal(exposition.sum('nodejs_eventloop_lag_max_seconds'), Math.max(last.delay.max, last.lateMs) / 1000)
+    t.equal(exposition.sum('nodejs_eventloop_lag_min_seconds'), last.delay.min / 1000)
+  }
+})
+
+t.test('defaultMetrics: false leaves only the HTTP metrics and the lifecycle state', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())
   await app.register(metrics, { defaultMetrics: false })
   const exposition = parseExposition((await app.inject('/metrics')).body)
-  t.same([...exposition.types.keys()].sort(), ['http_metrics_label_sets_overflow_total', 'http_request_duration_seconds', 'http_requests_in_flight'])
+  t.same([...exposition.types.keys()].sort(), ['app_lifecycle_state', 'http_metrics_label_sets_overflow_total', 'http_request_duration_seconds', 'http_requests_in_flight'])
 })
 
 t.test('GC kinds are named; an unknown kind is labelled unknown', async (t) => {

@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap'
 import Fastify from 'fastify'
 import crypto from 'node:crypto'
+import { problems } from '@fastify-production/core'
 import metrics from '../src/index.js'
 import { parseExposition } from './exposition.js'
 
@@ -76,4 +77,21 @@ t.test('the token is compared with crypto.timingSafeEqual on equal-length digest
 t.test('other routes are untouched by the token', async (t) => {
   const fastify = await app(t)
   t.equal((await fastify.inject('/x')).statusCode, 200)
+})
+
+t.test('the 401 comes from the app\'s one problem writer: the type base the errors package sets applies, on the app and on the listener', async (t) => {
+  const fastify = await app(t)
+  problems(fastify).typeBaseUrl = 'https://errors.example.com/'
+  const res = await fastify.inject({ url: '/metrics' })
+  t.equal(res.json().type, 'https://errors.example.com/UNAUTHORIZED')
+
+  const separate = Fastify()
+  t.teardown(() => separate.close())
+  await separate.register(metrics, { port: 0, token: TOKEN })
+  problems(separate).typeBaseUrl = 'https://errors.example.com/'
+  await separate.ready()
+  const address = separate.metrics.address as { port: number }
+  const denied = await fetch(`http://127.0.0.1:${address.port}/metrics`)
+  t.equal(denied.status, 401)
+  t.match(await denied.json(), { type: 'https://errors.example.com/UNAUTHORIZED', code: 'UNAUTHORIZED', instance: '/metrics' })
 })

@@ -9,7 +9,7 @@ import security from '@fastify-production/security'
 import shutdown from '@fastify-production/shutdown'
 import { PACKAGE_KEYS, resolveOptions, type PackageKey, type ProductionOptions } from './options.js'
 import { appFindings, metricsUnprotected, packageFindings, readRuntimeFacts, runtimeFindings } from './risk.js'
-import { readTrustProxy } from './trust-proxy.js'
+import { readTrustProxy } from '@fastify-production/core'
 import { codes } from './errors.js'
 
 const PLUGINS: Readonly<Record<PackageKey, FastifyPluginCallback<never> | FastifyPluginAsync<never>>> = {
@@ -20,6 +20,10 @@ const productionPlugin: FastifyPluginAsync<ProductionOptions> = async function p
   const resolved = resolveOptions(options)
   const enabled: PackageKey[] = []
   const production = process.env.NODE_ENV === 'production'
+  // Another plugin (fastify-metrics...) serves metrics already: with nothing said about ours, leave
+  // ours out rather than refuse the boot (metrics itself refuses when its options were given).
+  const metricsTaken = options.metrics === undefined && fastify.hasDecorator('metrics')
+  if (metricsTaken) resolved.metrics = false
   for (const key of PACKAGE_KEYS) {
     const packageOptions = resolved[key]
     if (packageOptions === false) continue
@@ -35,7 +39,7 @@ const productionPlugin: FastifyPluginAsync<ProductionOptions> = async function p
     const findings = [
       ...runtimeFindings(readRuntimeFacts()),
       ...appFindings({ trustProxy: readTrustProxy(fastify), keepAliveTimeout: fastify.initialConfig.keepAliveTimeout }),
-      ...packageFindings({ ...resolved, production })
+      ...packageFindings({ ...resolved, production, metricsTaken })
     ]
     for (const f of findings) fastify.log.warn({ code: f.code, fix: f.fix }, f.message)
     if (resolved.strict && findings.length > 0) {
@@ -53,11 +57,11 @@ export type { ProductionOptions } from './options.js'
 export { codes }
 export { runtimeFindings, appFindings, packageFindings, readRuntimeFacts, type Finding, type RuntimeFacts, type AppFacts } from './risk.js'
 export * from '@fastify-production/errors'
-export { loadConfig, Secret, RequiredInProduction, Type, type Static, type FastifyProductionConfig } from '@fastify-production/config'
+export { loadConfig, Secret, RequiredInProduction, Type, type Static, type Config } from '@fastify-production/config'
 export { getLogger, requestContext, loggerOptions, requestIdOptions } from '@fastify-production/logging'
 export type { ConfigOptions } from '@fastify-production/config'
 export type { LoggingOptions } from '@fastify-production/logging'
-export type { MetricsOptions } from '@fastify-production/metrics'
+export type { MetricsOptions, FastifyMetrics } from '@fastify-production/metrics'
 export type { HealthOptions, HealthCheckFunction } from '@fastify-production/health'
 export type { SecurityOptions } from '@fastify-production/security'
 export type { ShutdownOptions } from '@fastify-production/shutdown'

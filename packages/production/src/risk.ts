@@ -139,6 +139,8 @@ export interface PackageFacts {
   shutdown: false | { timeout?: number }
   /** NODE_ENV is production. */
   production: boolean
+  /** Another plugin decorated `metrics` and nothing was said about ours: ours was left out. */
+  metricsTaken?: boolean
 }
 
 /** Neither a token nor a port, and public not said: metrics refuses to boot like this in production. */
@@ -157,7 +159,9 @@ export function packageFindings (p: PackageFacts): Finding[] {
   if (p.security !== false && p.security.cors !== false && p.security.cors?.origins?.some((o) => o === '*') === true) {
     found.push({ code: 'FP_WARN_CORS_WILDCARD', group: 'security', severe: false, message: 'CORS allows every origin (*)', fix: 'list the exact origins that call this API in security.cors.origins' })
   }
-  if (p.production && metricsUnprotected(p.metrics)) {
+  if (p.metricsTaken === true) {
+    found.push({ code: 'FP_WARN_METRICS_TAKEN', group: 'security', severe: false, message: 'fastify.metrics is taken already (fastify-metrics, or metrics registered before the umbrella): the umbrella leaves its metrics out', fix: 'keep it and pass metrics: false to silence this, or remove it to get per-route histograms, event-loop and shedding metrics from the suite' })
+  } else if (p.production && metricsUnprotected(p.metrics)) {
     found.push({ code: 'FP_WARN_METRICS_OFF', group: 'security', severe: false, message: 'metrics are off: in production /metrics needs protection and none was given', fix: 'set metrics.token (Bearer) or metrics.port (a listener of its own)' })
   } else if (p.metrics !== false && p.metrics.token === undefined && p.metrics.port === undefined) {
     found.push({ code: 'FP_WARN_METRICS_PUBLIC', group: 'security', severe: false, message: '/metrics answers anyone: it shows routes, traffic and memory', fix: 'set metrics.token (Bearer) or metrics.port (a listener of its own)' })

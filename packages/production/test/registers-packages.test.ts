@@ -23,7 +23,7 @@ t.test('with no options it registers every package and boots', async (t) => {
   t.equal((await app.inject({ url: '/health/ready' })).statusCode, 200)
   t.match((await app.inject({ url: '/metrics' })).body, /http_request_duration_seconds_count\{method="GET",route="\/orders\/:id",status_code="404"\} 1/, 'metrics by route template')
   t.equal(app.shutdown?.state, 'running', 'shutdown is armed')
-  t.equal(app.config.isProduction, false)
+  t.equal((app as unknown as { config: { isProduction: boolean } }).config.isProduction, false)
 })
 
 t.test('every key set to false leaves every package out', async (t) => {

@@ -2,7 +2,6 @@ import t from 'tap'
 import Fastify from 'fastify'
 import { logCapture } from '@fastify-production/test-support'
 import production, { serverOptions } from '../src/index.js'
-import { readTrustProxy } from '../src/trust-proxy.js'
 
 t.test('at ready: one info line, then one warn line per risky setting with its code and fix', async (t) => {
   const logs = logCapture()
@@ -45,16 +44,6 @@ t.test('strict must be a boolean', async (t) => {
   const app = Fastify()
   await t.rejects(async () => { await app.register(production, { strict: 'yes' as unknown as boolean }) }, { code: 'FP_ERR_PRODUCTION_OPTIONS', message: /strict: must be a boolean/ })
   await app.close()
-})
-
-t.test('readTrustProxy sees the constructor option in the installed Fastify', async (t) => {
-  for (const value of [true, false, ['10.0.0.0/8'], 2, undefined]) {
-    const app = Fastify(value === undefined ? {} : { trustProxy: value as never })
-    await app.register(async (child) => { t.same(readTrustProxy(child), value, `trustProxy ${JSON.stringify(value)}`) })
-    await app.ready()
-    await app.close()
-  }
-  t.equal(readTrustProxy(Object.create(null)), undefined, 'an object that is no Fastify instance')
 })
 
 t.test('each risky package setting, in a real app, is reported at boot with its code', async (t) => {

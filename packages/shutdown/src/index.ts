@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsync } from 'fastify'
+import { lifecycle, provide, ShutdownCap } from '@fastify-production/core'
 import { resolveOptions, type ShutdownOptions } from './options.js'
 import { InFlight } from './in-flight.js'
 import { ShutdownHooks, type ShutdownHook } from './hooks.js'
@@ -27,23 +28,30 @@ const shutdownPlugin: FastifyPluginAsync<ShutdownOptions> = async function shutd
   const resolved = resolveOptions(options)
   const inFlight = new InFlight()
   const hooks = new ShutdownHooks()
-  const sequence = new ShutdownSequence(fastify, resolved, inFlight, hooks)
+  const sequence = new ShutdownSequence(fastify, lifecycle(fastify), resolved, inFlight, hooks)
 
   const api: ShutdownApi = {
     get state () { return sequence.state },
     trigger: (reason) => { sequence.trigger(String(reason)) },
     addHook: (name, fn) => { hooks.add(name, fn) }
   }
+  // The other packages (cluster) find it by capability; `fastify.shutdown` is for the app.
+  provide(fastify, ShutdownCap, { trigger: api.trigger }, '@fastify-production/shutdown')
   fastify.decorate('shutdown', api)
 
   fastify.addHook('onRequest', inFlight.onRequest)
 
   fastify.addHook('onReady', function shutdownReady (done) {
+    try {
+      sequence.install()
+    } catch (err) {
+      done(err as Error)
+      return
+    }
     if (resolved.serverTimeouts !== false) {
       const applied = applyServerTimeouts(fastify.server, fastify.initialConfig, resolved.serverTimeouts)
       fastify.log.debug(applied, 'shutdown: server timeouts set')
     }
-    sequence.install()
     done()
   })
 

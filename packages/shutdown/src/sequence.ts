@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import { inspect } from 'node:util'
+import { installProcessListeners, type Lifecycle } from '@fastify-production/core'
+import { codes } from './errors.js'
 import type { ResolvedShutdownOptions, ShutdownSignal } from './options.js'
 import type { InFlight } from './in-flight.js'
 import type { ShutdownHooks } from './hooks.js'
 import { activeHandles, describeOpen } from './forensics.js'
+import { takenSignals } from './signal-listeners.js'
 
 /** Where the app is in its shutdown. */
 export type ShutdownState = 'running' | 'draining' | 'closing'
-
-interface HealthLike { drain?: unknown }
 
 function asError (reason: unknown): unknown {
   return reason instanceof Error ? reason : new Error(`non-error rejection: ${inspect(reason, { depth: 2, breakLength: Infinity })}`)
@@ -21,11 +22,12 @@ function asError (reason: unknown): unknown {
 export class ShutdownSequence {
   state: ShutdownState = 'running'
   readonly #app: FastifyInstance
+  readonly #lifecycle: Lifecycle
   readonly #options: ResolvedShutdownOptions
   readonly #inFlight: InFlight
   readonly #hooks: ShutdownHooks
   readonly #listeners: Array<[string, (value: unknown) => void]>
-  #installed = false
+  #uninstall: (() => void) | undefined
   #started = false
   #finished = false
   #exitCode = 0
@@ -34,8 +36,9 @@ export class ShutdownSequence {
   #delayTimer: NodeJS.Timeout | undefined
   #endDelay: (() => void) | undefined
 
-  constructor (app: FastifyInstance, options: ResolvedShutdownOptions, inFlight: InFlight, hooks: ShutdownHooks) {
+  constructor (app: FastifyInstance, lifecycle: Lifecycle, options: ResolvedShutdownOptions, inFlight: InFlight, hooks: ShutdownHooks) {
     this.#app = app
+    this.#lifecycle = lifecycle
     this.#options = options
     this.#inFlight = inFlight
     this.#hooks = hooks
@@ -60,16 +63,19 @@ export class ShutdownSequence {
     return this.#started
   }
 
-  /** Called once, at ready. */
+  /**
+   * Called once, at ready. Refuses when someone else already listens to one of our signals
+   * (close-with-grace, the app's own handler): at the signal it would close or exit at once.
+   */
   install (): void {
-    this.#installed = true
-    for (const [event, listener] of this.#listeners) process.on(event, listener)
+    const taken = takenSignals(this.#options.signals)
+    if (taken !== '') throw new codes.FP_ERR_SHUTDOWN_SIGNAL_TAKEN(taken, this.#options.signals[0] as string)
+    this.#uninstall = installProcessListeners(this.#listeners)
   }
 
   uninstall (): void {
-    if (!this.#installed) return
-    this.#installed = false
-    for (const [event, listener] of this.#listeners) process.removeListener(event, listener)
+    this.#uninstall?.()
+    this.#uninstall = undefined
   }
 
   trigger (reason: string): void {
@@ -81,6 +87,8 @@ export class ShutdownSequence {
   /** app.close() was called, by the sequence or by anyone else. */
   closing (): void {
     this.state = 'closing'
+    // Closed by someone else mid-delay: waiting on for load balancers would only hold the exit.
+    this.#endDelay?.()
   }
 
   #onSignal (signal: ShutdownSignal): void {
@@ -90,6 +98,12 @@ export class ShutdownSequence {
       return
     }
     this.#app.log.info({ signal, delay: this.#options.delay, timeout: this.#options.timeout }, `shutdown: ${signal} received; draining for ${this.#options.delay} ms, then closing`)
+    // Installed after ready, so the boot could not refuse it; it runs now too, and may end the process first.
+    const taken = takenSignals([signal])
+    if (taken !== '') {
+      this.#app.log.error({ signal, listeners: taken }, `shutdown: another listener also handles ${taken}, installed after ready; ` +
+        'it may close the app or exit before the drain ends: remove it and use fastify.shutdown.addHook for cleanup')
+    }
     this.#start(this.#options.delay, 0)
   }
 
@@ -111,13 +125,11 @@ export class ShutdownSequence {
     this.state = 'draining'
     this.#deadline = setTimeout(() => { this.#onDeadline() }, this.#options.timeout)
     this.#inFlight.drain()
-    const health = (this.#app as unknown as { health?: HealthLike }).health
-    if (this.#app.hasDecorator('health') && typeof health?.drain === 'function') {
-      try {
-        health.drain()
-      } catch (err) {
-        this.#app.log.error({ err }, 'shutdown: fastify.health.drain() failed; going on')
-      }
+    try {
+      // Readiness answers 503 from here on (health, metrics and cluster follow the lifecycle).
+      this.#lifecycle.drain()
+    } catch (err) {
+      this.#app.log.error({ err }, 'shutdown: a lifecycle listener failed while draining; going on')
     }
     // #run never rejects: what app.close() throws is caught and logged there.
     this.#run(delay)

@@ -16,7 +16,7 @@ t.test('during delay the app keeps serving with readiness 503; after it new conn
   await waitForIncoming(app, '/slow/3000')
   const signalled = app.signal('SIGTERM')
   await app.waitForLog(/SIGTERM received/)
-  t.ok(await app.waitForLog(/^health: drain called$/), 'fastify.health.drain() was called')
+  t.ok(await app.waitForLog(/^lifecycle: draining$/), 'the app\'s lifecycle drained')
 
   const during = await get(app.port, '/fast')
   t.equal(during.status, 200, 'a new connection during the delay is answered 200')

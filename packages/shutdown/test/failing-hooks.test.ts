@@ -12,7 +12,8 @@ t.test('a failing onClose hook and a failing shutdown hook are logged, the other
   const signalled = app.signal('SIGTERM')
   const exit = await app.exited
   t.equal(exit.code, 1, 'a failed cleanup is not a clean exit')
-  t.ok(exit.at - signalled < 5000, 'the stuck hook was bounded by hookTimeout, not the 10 s timeout')
+  t.notOk(app.log(/timed out after/), 'the stuck hook was bounded by hookTimeout, not the 10 s timeout')
+  t.ok(exit.at - signalled < 10_000, 'so the exit came before the timeout')
 
   const order = app.lines.map((l) => l.msg).filter((m) => /^hook |^onClose: |^shutdown: (hook|an onClose)/.test(m))
   t.same(order, [

@@ -20,6 +20,7 @@ t.test('an idle keep-alive client does not hold the exit', async (t) => {
   const exit = await app.exited
   await serverClosedIt
   t.equal(exit.code, 0)
-  // keepAliveTimeout is 72 s: an exit within seconds means the idle socket was closed at once.
-  t.ok(exit.at - signalled < 5000, `exited ${Math.round(exit.at - signalled)} ms after SIGTERM, not after keepAliveTimeout`)
+  // keepAliveTimeout is 72 s: an exit well before it means the idle socket was closed at once
+  // (generous for a busy machine).
+  t.ok(exit.at - signalled < 30_000, `exited ${Math.round(exit.at - signalled)} ms after SIGTERM, not after keepAliveTimeout`)
 })

@@ -7,7 +7,7 @@ t.test('SIGTERM: a slow request in flight completes, then the process exits 0 at
 
   const answer = get(app.port, '/slow/1000')
   await waitForIncoming(app, '/slow/1000')
-  const signalled = app.signal('SIGTERM')
+  app.signal('SIGTERM')
   const res = await answer
   const answeredAt = performance.now()
   const exit = await app.exited
@@ -16,9 +16,8 @@ t.test('SIGTERM: a slow request in flight completes, then the process exits 0 at
   t.same(JSON.parse(res.body), { slept: 1000 })
   t.equal(res.headers.connection, 'close', 'the response tells the client not to reuse the socket')
   t.equal(exit.code, 0)
-  t.ok(answeredAt - signalled > 500, 'the request was still running when the signal came')
-  t.ok(exit.at - answeredAt < 2000, 'exit follows the last response without waiting for keepAliveTimeout')
+  t.ok(exit.at - answeredAt < 30_000, 'exit follows the last response without waiting for keepAliveTimeout (72 s)')
   t.match(app.log(/SIGTERM received/), { level: 30, signal: 'SIGTERM', delay: 0 })
-  t.match(app.log(/^shutdown: closing/), { inFlight: 1 })
+  t.match(app.log(/^shutdown: closing/), { inFlight: 1 }, 'the request was still running when the close began')
   t.match(app.log(/exiting with code 0/), { exitCode: 0 })
 })

@@ -81,7 +81,7 @@ t.test('a response whose headers went out before the close: its socket is closed
   await socketClosed
   // keepAliveTimeout is 72 s: the socket was closed as soon as the response ended.
   t.equal(await exited, 0)
-  t.ok(performance.now() - triggered < 5000)
+  t.ok(performance.now() - triggered < 30_000, 'well before keepAliveTimeout (72 s)')
   t.equal(body, 'first last')
   stream = new Readable({ read () {} })
 })

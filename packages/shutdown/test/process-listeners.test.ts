@@ -4,6 +4,9 @@ import shutdown from '../src/index.js'
 
 const EVENTS = ['SIGTERM', 'SIGINT', 'uncaughtException', 'unhandledRejection'] as const
 const counts = (): number[] => EVENTS.map((event) => process.listenerCount(event))
+// The process-wide note of the suite's own listeners (so one app's are not foreign to another).
+const ours = (): number => (globalThis as unknown as Record<symbol, Set<unknown> | undefined>)[Symbol.for('fastify-production.process-listeners')]?.size ?? 0
+const handles = (): string[] => process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').sort()
 
 t.test('20 build/close cycles in one process: listeners installed once per app, removed on close, no leak warning', async (t) => {
   const warnings: Error[] = []
@@ -11,6 +14,7 @@ t.test('20 build/close cycles in one process: listeners installed once per app, 
   process.on('warning', onWarning)
   t.teardown(() => { process.off('warning', onWarning) })
   const baseline = counts()
+  const baseHandles = handles()
 
   for (let i = 0; i < 20; i++) {
     const app = Fastify()
@@ -21,9 +25,11 @@ t.test('20 build/close cycles in one process: listeners installed once per app, 
     await app.close()
     t.same(counts(), baseline, 'all removed on close')
   }
+  t.equal(ours(), 0, 'none left in the process-wide note of our own listeners')
   // Warnings are emitted on a later tick.
   await new Promise((resolve) => { setImmediate(resolve) })
   t.same(warnings.filter((w) => w.name === 'MaxListenersExceededWarning'), [])
+  t.same(handles(), baseHandles, 'no timer, socket or other handle left behind')
 })
 
 t.test('apps alive at the same time each have their own listeners', async (t) => {

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { find, findLifecycle, lifecycle, ShutdownCap } from '@fastify-production/core'
 import { build } from './helpers/in-process.js'
 
 t.test('a signal drains, waits the delay, closes the app, then exits 0', async (t) => {
@@ -83,25 +84,66 @@ t.test('unhandledRejection \'log\': logged at error, the app keeps running', asy
   t.same(exits, [])
 })
 
-t.test('fastify.health.drain() is called when present; a throwing drain is logged and the sequence goes on', async (t) => {
-  const calls: string[] = []
+t.test('the signal drains the app\'s lifecycle: readiness (health, metrics, cluster) turns 503 at once', async (t) => {
+  const seen: string[] = []
+  const { app, start, listener, exited } = await build({ delay: 50 }, {}, (app) => {
+    lifecycle(app).on((state) => { seen.push(state) })
+  })
+  t.teardown(() => app.close())
+  await start()
+  t.equal(findLifecycle(app)?.state, 'ready')
+  listener('SIGTERM')('SIGTERM')
+  t.equal(findLifecycle(app)?.state, 'draining', 'drained before the delay starts')
+  t.equal(await exited, 0)
+  t.same(seen, ['ready', 'draining', 'closing', 'closed'])
+})
+
+t.test('a lifecycle listener that throws while draining is logged and the sequence goes on', async (t) => {
   const { app, start, exited, log } = await build({ delay: 0 }, {}, (app) => {
-    app.decorate('health', { drain () { calls.push('drain'); throw new Error('drain broke') } })
+    lifecycle(app).on((state) => { if (state === 'draining') throw new Error('listener broke') })
   })
   t.teardown(() => app.close())
   await start()
   app.shutdown?.trigger('test')
   t.equal(await exited, 0)
-  t.same(calls, ['drain'])
-  t.match(log(/health.drain\(\) failed/), { level: 50, err: { message: 'drain broke' } })
+  t.match(log(/a lifecycle listener failed while draining/), { level: 50, err: { message: 'listener broke' } })
 })
 
-t.test('a health decorator without drain() is left alone', async (t) => {
-  const { app, start, exited } = await build({ delay: 0 }, {}, (app) => { app.decorate('health', { state: 'ready' }) })
+t.test('a foreign `health` decorator is never called', async (t) => {
+  const { app, start, exited } = await build({ delay: 0 }, {}, (app) => {
+    app.decorate('health', { drain () { throw new Error('not ours, never called') } })
+  })
   t.teardown(() => app.close())
   await start()
   app.shutdown?.trigger('test')
   t.equal(await exited, 0)
+})
+
+t.test('other packages start the sequence through the ShutdownCap capability', async (t) => {
+  const { app, start, exited, log } = await build({ delay: 0 })
+  t.teardown(() => app.close())
+  await start()
+  find(app, ShutdownCap)?.trigger('cluster: stop')
+  t.equal(await exited, 0)
+  t.match(log(/^shutdown: triggered \(cluster: stop\)/), { reason: 'cluster: stop' })
+})
+
+t.test('a SIGTERM listener installed after ready: at the signal one error line names it, the sequence goes on', async (t) => {
+  const { app, start, listener, exited, lines } = await build({ delay: 0 })
+  t.teardown(() => app.close())
+  await start()
+  const lateHandler = (): void => {}
+  process.on('SIGTERM', lateHandler)
+  t.teardown(() => { process.off('SIGTERM', lateHandler) })
+  listener('SIGTERM')('SIGTERM')
+  t.equal(await exited, 0)
+  const errors = lines.filter((l) => l.level === 50)
+  t.equal(errors.length, 1)
+  t.match(errors[0], {
+    signal: 'SIGTERM',
+    listeners: 'SIGTERM (function lateHandler)',
+    msg: /^shutdown: another listener also handles SIGTERM \(function lateHandler\), installed after ready; .*fastify\.shutdown\.addHook/
+  })
 })
 
 t.test('a plain app.close() runs the hooks and removes the listeners without exiting', async (t) => {

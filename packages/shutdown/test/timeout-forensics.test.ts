@@ -15,7 +15,8 @@ t.test('a handler that never finishes: timeout, forensics line, exit 1', async (
   const elapsed = exit.at - signalled
 
   t.equal(exit.code, 1)
-  t.ok(elapsed >= 1400 && elapsed < 5000, `exited ${Math.round(elapsed)} ms after SIGTERM, at the 1500 ms timeout`)
+  // The forensics line below is the proof that the timeout fired; the upper bound is generous for a busy machine.
+  t.ok(elapsed >= 1400 && elapsed < 15_000, `exited ${Math.round(elapsed)} ms after SIGTERM, at the 1500 ms timeout`)
   const line = app.log(/^shutdown: timed out after 1500 ms/)
   t.match(line, {
     level: 50,

@@ -6,7 +6,7 @@ import type { AuthService } from './service.js'
 export const authRoutes: FastifyPluginAsyncTypebox<{ service: AuthService }> = async function authRoutes (fastify, { service }) {
   fastify.post('/auth/login', {
     // 5 attempts a minute per client, and fail closed if a shared store is down: guessing passwords stays slow.
-    config: { rateLimit: 'strict' },
+    config: { production: { rateLimit: 'strict' } },
     schema: { body: Credentials, response: { 200: Session, 401: ProblemDetails } }
   }, async (request) => service.login(request.body))
 }

@@ -13,6 +13,8 @@ export interface FixtureConfig {
   health?: boolean
   failingOnClose?: boolean
   hooks?: Array<{ name: string, fails?: boolean, hangs?: boolean }>
+  /** Installs the real close-with-grace (closing the app) before registering the plugin, or after listening. */
+  closeWithGrace?: 'before' | 'after'
 }
 
 export interface Exit {
@@ -53,6 +55,11 @@ export class AppProcess {
     })
     this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { this.stderr += chunk })
     this.exited = once(this.child, 'exit').then(([code, signal]) => ({ code, signal, at: performance.now() }) as Exit)
+  }
+
+  /** Spawns the fixture without waiting for it to listen. */
+  static spawn (config: FixtureConfig = {}): AppProcess {
+    return new AppProcess(config)
   }
 
   static async start (config: FixtureConfig = {}): Promise<AppProcess> {

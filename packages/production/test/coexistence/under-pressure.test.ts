@@ -1,0 +1,27 @@
+import t from 'tap'
+import Fastify from 'fastify'
+import fp from 'fastify-plugin'
+import underPressure from '@fastify/under-pressure'
+import production from '../../src/index.js'
+
+// As fastify/demo does: the app wraps the shared plugin function with its own metadata, which mutates it.
+async function appWithItsOwnUnderPressure (): Promise<ReturnType<typeof Fastify>> {
+  const app = Fastify()
+  app.decorate('db', { ping: async () => true })
+  await app.register(fp(underPressure, { dependencies: [] }), { maxEventLoopDelay: 1000, exposeStatusRoute: '/status' })
+  await app.register(production)
+  app.get('/work', async () => ({ ok: true }))
+  await app.ready()
+  return app
+}
+
+t.test('an app that runs @fastify/under-pressure itself boots, twice in one process, with one load shedder', async (t) => {
+  for (const round of [1, 2]) {
+    const app = await appWithItsOwnUnderPressure()
+    t.equal((await app.inject('/status')).statusCode, 200, `round ${round}: the app's status route`)
+    t.equal((await app.inject('/health/ready')).statusCode, 200, `round ${round}: our probes`)
+    t.equal(typeof (app as unknown as { memoryUsage: unknown }).memoryUsage, 'function', 'its decorators are the app\'s')
+    t.equal(app.health.pressure.underPressure, false)
+    await app.close()
+  }
+})
