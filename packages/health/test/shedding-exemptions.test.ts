@@ -103,7 +103,7 @@ t.test('loadShedding: false measures and reports pressure but never sheds', asyn
   t.equal((await app.inject('/orders')).statusCode, 200)
 })
 
-t.test('the probe routes opt out of rate limiting, load shedding and access lines under config.production', async (t) => {
+t.test('the probe routes opt out of rate limiting, load shedding and access lines, ours and the app\'s own plugins\'', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())
   const configs: Record<string, unknown> = {}
@@ -111,9 +111,10 @@ t.test('the probe routes opt out of rate limiting, load shedding and access line
   await app.register(health, { prefix: '/probes' })
   await app.ready()
   for (const probe of ['live', 'ready', 'startup']) {
-    const config = configs[`/probes/${probe}`] as { production: unknown, pressureHandler: unknown }
-    t.same(Object.keys(config), ['production', 'pressureHandler'], probe)
+    const config = configs[`/probes/${probe}`] as { production: unknown, rateLimit: unknown, pressureHandler: unknown }
+    t.same(Object.keys(config), ['production', 'rateLimit', 'pressureHandler'], probe)
     t.same(config.production, { accessLog: false, rateLimit: false, loadShedding: false }, probe)
+    t.equal(config.rateLimit, false, `${probe}: @fastify/rate-limit's own opt-out`)
     // @fastify/under-pressure's own per-route handler: lets the probe through when the app runs it.
     t.type(config.pressureHandler, 'function')
   }

@@ -25,3 +25,18 @@ t.test('an app that runs @fastify/under-pressure itself boots, twice in one proc
     await app.close()
   }
 })
+
+t.test('when the app\'s under-pressure sheds, liveness and /metrics still answer 200', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(underPressure, { healthCheck: async () => false, healthCheckInterval: 10 })
+  await app.register(production)
+  app.get('/work', async () => ({ ok: true }))
+  await app.ready()
+  const isUnderPressure = (app as unknown as { isUnderPressure: () => boolean }).isUnderPressure
+  // under-pressure runs its first health check on its own timer: wait for that event's effect, bounded.
+  for (let i = 0; i < 1000 && !isUnderPressure(); i++) await new Promise((resolve) => setTimeout(resolve, 10))
+  t.equal((await app.inject('/work')).statusCode, 503, 'the app\'s shedder answers ordinary routes')
+  t.equal((await app.inject('/health/live')).statusCode, 200, 'liveness is never shed')
+  t.equal((await app.inject('/metrics')).statusCode, 200, 'metrics stay readable under pressure')
+})
