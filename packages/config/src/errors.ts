@@ -14,6 +14,12 @@ export const codes = {
     'Cannot read the .env file %s: %s',
     500
   ),
+  FP_ERR_CONFIG_DECORATED_LATER: createFastifyError(
+    'FP_ERR_CONFIG_DECORATED_LATER',
+    'A plugin registered after @fastify-production/config (@fastify/env?) tries to decorate `fastify.%s`, which config owns. ' +
+      'Register that plugin before the suite (config then leaves the name to it), or give config another name with the `decorator` option',
+    500
+  ),
   FP_ERR_CONFIG_DECORATOR_TAKEN: createFastifyError(
     'FP_ERR_CONFIG_DECORATOR_TAKEN',
     '%s already decorates `fastify.%s`, and @fastify-production/config was given a `schema` to put there. ' +

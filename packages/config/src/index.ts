@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { load, type Loaded } from './load.js'
 import { resolveConfigOptions, type ConfigOptions } from './options.js'
 import { handSecretsToLogging } from './logging-handoff.js'
@@ -11,6 +11,20 @@ const FASTIFY_ENV = '@fastify/env'
 // No `declare module 'fastify'` for `fastify.config`: apps (and @fastify/env users) declare that
 // property themselves, and a second declaration with another type breaks their type check. The
 // README shows the one line: `config: Config<typeof schema>`.
+
+/**
+ * A plugin registered later that decorates the same name (@fastify/env after the umbrella) would
+ * meet Fastify's bare FST_ERR_DEC_ALREADY_PRESENT: say instead whose name it is and how to fix it.
+ * Fastify has no hook between another plugin starting and its decorate(), so this wraps decorate on
+ * the instance config decorated (children inherit it, and Fastify refuses the name there too).
+ */
+function refuseLaterDecorator (fastify: FastifyInstance, name: string): void {
+  const decorate = fastify.decorate
+  fastify.decorate = function decorateUnlessConfig (this: FastifyInstance, property: string | symbol, ...rest: unknown[]) {
+    if (property === name) throw new codes.FP_ERR_CONFIG_DECORATED_LATER(name)
+    return (decorate as (...args: unknown[]) => FastifyInstance).call(this, property, ...rest)
+  } as FastifyInstance['decorate']
+}
 
 const configPlugin: FastifyPluginAsync<ConfigOptions> = async function config (fastify, options) {
   const resolved = resolveConfigOptions(options)
@@ -40,6 +54,7 @@ const configPlugin: FastifyPluginAsync<ConfigOptions> = async function config (f
     })
   } else {
     fastify.decorate<object, string>(name, { getter: () => config })
+    refuseLaterDecorator(fastify, name)
   }
 
   // The umbrella registers config before logging: when logging is not there yet, try again once booted.

@@ -49,11 +49,22 @@ t.test('with `decorator`, both live side by side', async (t) => {
   t.equal(both.env.WORKERS, 4)
 })
 
-t.test('@fastify/env registered after config: Fastify\'s own duplicate-decorator error (documented: register it first, or use `decorator`)', async (t) => {
+t.test('@fastify/env registered after config: one coded error with the fix, not Fastify\'s bare duplicate-decorator error', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())
   await app.register(config)
-  await t.rejects(async () => { await app.register(fastifyEnv, ENV_OPTIONS) }, { code: 'FST_ERR_DEC_ALREADY_PRESENT' })
+  await t.rejects(async () => { await app.register(fastifyEnv, ENV_OPTIONS) }, {
+    code: 'FP_ERR_CONFIG_DECORATED_LATER',
+    message: /decorate `fastify.config`.*Register that plugin before the suite/
+  })
+
+  const fine = Fastify()
+  t.teardown(() => fine.close())
+  await fine.register(config)
+  fine.decorate('other', 1)
+  await fine.register(async (child) => { child.decorate('childOnly', 2) })
+  await fine.ready()
+  t.equal((fine as unknown as { other: number }).other, 1, 'every other decorator still goes through')
 
   const renamed = Fastify()
   t.teardown(() => renamed.close())
