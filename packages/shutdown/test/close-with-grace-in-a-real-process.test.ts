@@ -11,9 +11,10 @@ t.test('close-with-grace installed before the app starts: the boot is refused wi
   t.notOk(app.log(/^Server listening/), 'it never listened')
 })
 
-t.test('close-with-grace installed after ready, real SIGTERM: one error line names it; it closes at once and our drain never happens', async (t) => {
+t.test('close-with-grace installed after ready, real SIGTERM: one error line names it; it closes at once, cutting our 20 s drain short', async (t) => {
   const app = await AppProcess.start({ options: { delay: 20_000, timeout: 25_000 }, closeWithGrace: 'after', health: true })
   t.teardown(() => { app.stop() })
+  const signalledAt = performance.now()
   app.signal('SIGTERM')
   const exit = await app.exited
   t.equal(exit.code, 0, 'close-with-grace exited')
@@ -24,6 +25,10 @@ t.test('close-with-grace installed after ready, real SIGTERM: one error line nam
     msg: /installed after ready; it may close the app or exit before the drain ends: remove it and use fastify\.shutdown\.addHook/
   })
   t.ok(app.log(/^close-with-grace: closing the app/), 'close-with-grace closed the app at once')
-  t.notOk(app.log(/^shutdown: closing/), 'the 20 s drain never got to its close')
-  t.notOk(app.log(/^shutdown: exiting/), 'nor to its exit')
+  // Our sequence sees the close (preClose) and stops waiting out its delay: the process ends in
+  // about the time close() takes, not 20 s; whoever exits first, the code is 0.
+  const exiting = app.log(/^shutdown: exiting/)
+  if (exiting !== undefined) t.match(exiting, { exitCode: 0 }, 'our sequence, cut short, exits 0 too')
+  const elapsed = Math.round(exit.at - signalledAt)
+  t.ok(elapsed < 20_000, `ended in ${elapsed} ms, not after the 20 s delay`)
 })
