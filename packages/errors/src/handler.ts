@@ -4,6 +4,8 @@ import type { FastifyReply, FastifyRequest, FastifyBaseLogger } from 'fastify'
 import type { Problem, ProblemWriter, ValidationIssue } from '@fastify-production/core'
 import { codeForStatus, isAppError } from './app-error.js'
 import type { ResolvedErrorsOptions } from './options.js'
+import { guard, lastResort } from './last-resort.js'
+import { read } from './read.js'
 
 const CODE_PATTERN = /^[A-Z][A-Z0-9_]*$/
 const MAX_VALIDATION_ISSUES = 20
@@ -19,16 +21,6 @@ interface Classified {
 }
 
 const INTERNAL: Classified = { status: 500, code: 'INTERNAL_SERVER_ERROR', detail: undefined }
-
-// A thrown value may be a Proxy or carry throwing getters: every read is guarded.
-function read (value: unknown, key: PropertyKey): unknown {
-  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return undefined
-  try {
-    return (value as Record<PropertyKey, unknown>)[key]
-  } catch {
-    return undefined
-  }
-}
 
 function asStatus (value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= 400 && value <= 599 ? value : undefined
@@ -121,9 +113,8 @@ function loggable (thrown: unknown): unknown {
   return isError(thrown) ? thrown : new NonErrorThrown(`Non-error value thrown: ${describe(thrown)}`)
 }
 
-export function logError (log: FastifyBaseLogger, thrown: unknown, status: number): void {
+export function logError (log: FastifyBaseLogger, thrown: unknown, status: number, msg = status >= 500 ? 'request failed' : 'request rejected'): void {
   const level = status >= 500 ? 'error' : 'info'
-  const msg = status >= 500 ? 'request failed' : 'request rejected'
   try {
     log[level]({ err: loggable(thrown), statusCode: status }, msg)
   } catch {
@@ -137,9 +128,13 @@ function detailOf (options: ResolvedErrorsOptions, c: Classified): string {
 }
 
 export function errorHandler (options: ResolvedErrorsOptions, writer: ProblemWriter) {
+  const answerWithoutHooks = lastResort(writer, { status: 500, code: INTERNAL.code, detail: options.genericDetail }, (failure, request) => {
+    logError(request.log, failure, 500, 'error response failed; sent the generic 500 without onSend hooks')
+  })
   return function problemErrorHandler (thrown: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const c = classify(thrown)
     logError(request.log, thrown, c.status)
+    guard(reply, answerWithoutHooks)
     return writer.send(request, reply, {
       status: c.status,
       code: c.code,

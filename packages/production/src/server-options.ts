@@ -1,7 +1,7 @@
 import type { Server } from 'node:http'
 import type { FastifyHttpOptions } from 'fastify'
 import { loggerOptions, requestIdOptions } from '@fastify-production/logging'
-import { clientErrorHandler, frameworkErrorHandler } from '@fastify-production/security'
+import { clientErrorHandler, frameworkErrorHandler, serverResponse } from '@fastify-production/security'
 
 /** Options for `Fastify()` with an HTTP/1.1 server. */
 export type ServerOptions = FastifyHttpOptions<Server>
@@ -32,7 +32,8 @@ export function serverOptions (overrides: ServerOptions = {}): ServerOptions {
     // Above the 60–65 s idle timeout of common load balancers, so they never reuse a socket we just closed.
     keepAliveTimeout: 72_000,
     // Node checks request/headers timeouts on this interval (default 30 s): slowloris sockets end within seconds.
-    http: { connectionsCheckingInterval: 2_000, headersTimeout: 15_000 },
+    // ServerResponse: the 400 Node itself writes for an HTTP/1.1 request without Host carries the security headers.
+    http: { connectionsCheckingInterval: 2_000, headersTimeout: 15_000, ServerResponse: serverResponse() },
     // While closing, requests that still arrive get 503 + Connection: close instead of hanging.
     return503OnClosing: true,
     // app.close() ends idle keep-alive sockets at once instead of waiting keepAliveTimeout.

@@ -15,6 +15,7 @@ t.test('serverOptions gives the documented production defaults', async (t) => {
     forceCloseConnections: 'idle',
     http: { connectionsCheckingInterval: 2_000, headersTimeout: 15_000 }
   })
+  t.type(options.http?.ServerResponse, 'function', 'security\'s ServerResponse (tested end to end in answers-below-the-hooks)')
 })
 
 t.test('a Fastify built from it has the timeouts on its server', async (t) => {
@@ -49,7 +50,7 @@ t.test('overrides win key by key; http is merged', async (t) => {
   const options = serverOptions({ trustProxy: ['10.0.0.0/8'], bodyLimit: 10, http: { headersTimeout: 5_000 } })
   t.same(options.trustProxy, ['10.0.0.0/8'])
   t.equal(options.bodyLimit, 10)
-  t.same(options.http, { connectionsCheckingInterval: 2_000, headersTimeout: 5_000 })
+  t.same(options.http, { connectionsCheckingInterval: 2_000, headersTimeout: 5_000, ServerResponse: options.http?.ServerResponse })
   t.equal(options.requestTimeout, 30_000)
 })
 

@@ -87,6 +87,6 @@ export type {
   TimeWindow
 } from './options.js'
 export { clientKey } from './client-key.js'
-export { clientErrorHandler, frameworkErrorHandler, type ClientErrorHandler, type FrameworkErrorHandler } from './low-level-errors.js'
+export { clientErrorHandler, frameworkErrorHandler, serverResponse, type ClientErrorHandler, type FrameworkErrorHandler } from './low-level-errors.js'
 export { PROBLEM_CONTENT_TYPE, type ProductionRouteConfig } from '@fastify-production/core'
 export { codes }

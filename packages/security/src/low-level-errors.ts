@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http'
+import { STATUS_CODES, ServerResponse, type IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { problems } from '@fastify-production/core'
@@ -59,5 +59,27 @@ export function frameworkErrorHandler (options: HeadersOptions = {}): FrameworkE
     const [status, code, detail] = FRAMEWORK_ERRORS[error.code] ?? UNEXPECTED
     // Found on the app (errors or security made it at registration), so typeBaseUrl applies here too.
     problems(request.server).send(request, reply, { status, code, detail })
+  }
+}
+
+/**
+ * A `ServerResponse` class for the Fastify constructor's `http` option
+ * (`Fastify({ http: { ServerResponse: serverResponse() } })`): Node's own 400 for an HTTP/1.1 request
+ * without `Host` gets the API security headers. Node writes that answer itself before any listener
+ * runs (neither `clientError` nor Fastify sees it), so the headers are preset on the response of such
+ * a request, and only of such a request: others pay one check. With `requireHostHeader: false`, those
+ * requests reach your routes with the API headers preset; a header the route sets still wins.
+ */
+export function serverResponse (options: HeadersOptions = {}): typeof ServerResponse {
+  const list = apiHeaders(options)
+  return class SecureServerResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+    // Node passes a second argument ({ highWaterMark, rejectNonStandardBodyWrites }) that the types omit.
+    constructor (req: Request, ...rest: unknown[]) {
+      super(...([req, ...rest] as [Request]))
+      // Node's condition for that 400 (lib/_http_server.js, parserOnIncoming).
+      if (req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor === 1) {
+        for (let i = 0; i < list.length; i += 2) this.setHeader(list[i] as string, list[i + 1] as string)
+      }
+    }
   }
 }

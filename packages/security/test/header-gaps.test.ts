@@ -29,6 +29,17 @@ t.test('headers too large (clientError 431) are answered without the headers', a
   t.notMatch(response.toLowerCase(), /x-frame-options/)
 })
 
+t.test('an HTTP/1.1 request without Host (Node\'s own 400, requireHostHeader) is answered without the headers', async (t) => {
+  const app = Fastify({ clientErrorHandler: () => { t.fail('not a clientError') } })
+  t.teardown(() => app.close())
+  await app.register(security)
+  app.addHook('onRequest', async () => { t.fail('Fastify never sees it') })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const response = await rawExchange((app.server.address() as { port: number }).port, 'GET / HTTP/1.1\r\n\r\n')
+  t.match(response, /^HTTP\/1\.1 400 Bad Request/)
+  t.notMatch(response.toLowerCase(), /x-frame-options/)
+})
+
 t.test('a URL Fastify cannot decode (FST_ERR_BAD_URL 400) is answered without the headers', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())

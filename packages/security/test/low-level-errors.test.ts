@@ -2,7 +2,7 @@ import t from 'tap'
 import { rawExchange } from './helpers/raw-exchange.js'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import { problems } from '@fastify-production/core'
-import security, { clientErrorHandler, frameworkErrorHandler } from '../src/index.js'
+import security, { clientErrorHandler, frameworkErrorHandler, serverResponse } from '../src/index.js'
 
 t.test('clientErrorHandler() adds the API headers to Fastify\'s 400 and 431 answers', async (t) => {
   const app = Fastify({ clientErrorHandler: clientErrorHandler() })
@@ -93,4 +93,43 @@ t.test('frameworkErrorHandler() writes through the app\'s problem writer: one ty
   problems(app).typeBaseUrl = 'https://docs.example.com/errors/'
   app.get('/items/:id', async () => 'x')
   t.equal((await app.inject('/items/%E0%A4%A')).json().type, 'https://docs.example.com/errors/BAD_REQUEST')
+})
+
+t.test('serverResponse() adds the API headers to Node\'s own 400 for an HTTP/1.1 request without Host', async (t) => {
+  const app = Fastify({ http: { ServerResponse: serverResponse() } })
+  t.teardown(() => app.close())
+  await app.register(security)
+  app.get('/', async () => 'ok')
+  app.get('/page', { config: { production: { headers: 'page' } } }, async () => 'page')
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const port = (app.server.address() as { port: number }).port
+
+  const noHost = await rawExchange(port, 'GET / HTTP/1.1\r\n\r\n')
+  t.match(noHost, /^HTTP\/1\.1 400 Bad Request\r\n/, 'Node still refuses it')
+  t.match(noHost, /\r\nconnection: close\r\n/i)
+  t.match(noHost, /\r\nx-frame-options: DENY\r\n/)
+  t.match(noHost, /\r\nx-content-type-options: nosniff\r\n/)
+  t.match(noHost, /\r\nstrict-transport-security: max-age=31536000; includeSubDomains\r\n/)
+  t.match(noHost, /\r\ncache-control: no-store\r\n/)
+  t.notMatch(noHost, /\r\n\r\n.*ok/s, 'no route ran')
+
+  // HTTP/1.0 needs no Host: routed as usual, its headers from the route's policy, nothing preset.
+  const http10 = await rawExchange(port, 'GET /page HTTP/1.0\r\n\r\n')
+  t.match(http10, /^HTTP\/1\.1 200 OK\r\n/)
+  t.match(http10, /\r\nx-frame-options: SAMEORIGIN\r\n/)
+  t.notMatch(http10, /cache-control/i)
+
+  const withHost = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+  t.match(withHost, /^HTTP\/1\.1 200 OK\r\n/)
+  t.equal(withHost.match(/x-frame-options/gi)?.length, 1, 'each header once')
+})
+
+t.test('serverResponse() takes the headers options', async (t) => {
+  const app = Fastify({ http: { ServerResponse: serverResponse({ cacheControl: false, api: { xFrameOptions: { action: 'sameorigin' } } }) } })
+  t.teardown(() => app.close())
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const noHost = await rawExchange((app.server.address() as { port: number }).port, 'GET / HTTP/1.1\r\n\r\n')
+  t.match(noHost, /^HTTP\/1\.1 400 Bad Request\r\n/)
+  t.match(noHost, /\r\nx-frame-options: SAMEORIGIN\r\n/)
+  t.notMatch(noHost, /cache-control/i)
 })
