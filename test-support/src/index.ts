@@ -1,3 +1,4 @@
 export { logCapture, type LogLine } from './log-capture.js'
 export { assertPackageExports, assertErrorTable, loadBuiltPackage, readmeErrorCodes } from './package-contract.js'
 export { userNodeEnv } from './user-node-env.js'
+export { typecheck } from './typecheck.js'
