@@ -3,7 +3,7 @@ import http from 'node:http'
 import { AppProcess, get, waitForIncoming } from './helpers/app-process.js'
 
 t.test('during delay the app keeps serving with readiness 503; after it new connections are refused', async (t) => {
-  const app = await AppProcess.start({ options: { delay: 1500, timeout: 10_000 }, health: true })
+  const app = await AppProcess.start({ options: { delay: 3000, timeout: 20_000 }, health: true })
   t.teardown(() => { app.stop() })
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
   t.teardown(() => { agent.destroy() })
@@ -11,9 +11,9 @@ t.test('during delay the app keeps serving with readiness 503; after it new conn
   t.equal((await get(app.port, '/ready')).status, 200, 'ready before the signal')
   t.equal((await get(app.port, '/fast', agent)).headers.connection, 'keep-alive', 'keep-alive before the signal')
 
-  // Held across the close so the process is still alive after the delay.
-  const held = get(app.port, '/slow/3000')
-  await waitForIncoming(app, '/slow/3000')
+  // Held across the close (released below) so the process is still alive after the delay.
+  const held = get(app.port, '/held')
+  await waitForIncoming(app, '/held')
   const signalled = app.signal('SIGTERM')
   await app.waitForLog(/SIGTERM received/)
   t.ok(await app.waitForLog(/^lifecycle: draining$/), 'the app\'s lifecycle drained')
@@ -28,7 +28,7 @@ t.test('during delay the app keeps serving with readiness 503; after it new conn
   t.notOk(app.log(/^shutdown: closing/), 'all of that happened before the close started')
 
   await app.waitForLog(/^shutdown: closing/)
-  t.ok(performance.now() - signalled >= 1400, 'the close started after the delay')
+  t.ok(performance.now() - signalled >= 2900, 'the close started after the delay')
   // The listening socket closes a moment after that line; a connection caught in between is reset.
   // Either way none is served, and soon they are refused outright.
   const codes: string[] = []
@@ -39,6 +39,7 @@ t.test('during delay the app keeps serving with readiness 503; after it new conn
   t.same(codes.filter((c) => c !== 'ECONNREFUSED' && c !== 'ECONNRESET'), [], 'and none is served')
   t.equal(app.child.exitCode, null, 'while the process is still finishing the held request')
 
+  app.release()
   const res = await held
   t.equal(res.status, 200, 'the request in flight across the whole sequence completed')
   t.equal((await app.exited).code, 0)

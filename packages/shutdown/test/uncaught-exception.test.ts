@@ -5,10 +5,13 @@ t.test('uncaughtException: fatal line with the stack, graceful close with no del
   const app = await AppProcess.start({ options: { delay: 60_000, timeout: 120_000 } })
   t.teardown(() => { app.stop() })
 
-  const slow = get(app.port, '/slow/700')
-  await waitForIncoming(app, '/slow/700')
+  const slow = get(app.port, '/held')
+  await waitForIncoming(app, '/held')
   const crashedAt = performance.now()
   t.equal((await get(app.port, '/crash')).status, 200)
+  // Held until the close has begun, so it is in flight at the crash however slow the machine.
+  await app.waitForLog(/^shutdown: closing/)
+  app.release()
 
   const res = await slow
   const exit = await app.exited

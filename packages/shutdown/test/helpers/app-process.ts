@@ -37,7 +37,7 @@ export class AppProcess {
     // A user's Node: no coverage or loader flags from the test runner, no Kubernetes default delay.
     const env = userNodeEnv({ FIXTURE: JSON.stringify(config) })
     delete env.KUBERNETES_SERVICE_HOST
-    this.child = spawn(process.execPath, [fixture], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    this.child = spawn(process.execPath, [fixture], { env, stdio: ['pipe', 'pipe', 'pipe'] })
     let rest = ''
     this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       const parts = (rest + chunk).split('\n')
@@ -92,6 +92,11 @@ export class AppProcess {
     const at = performance.now()
     this.child.kill(signal)
     return at
+  }
+
+  /** Lets the fixture answer its GET /held request. */
+  release (): void {
+    this.child.stdin?.write('go\n')
   }
 
   /** Ends the child if a test left it running. */
