@@ -9,4 +9,3 @@ export function underPressureRegistered (fastify: FastifyInstance): boolean {
   return fastify.hasPlugin('@fastify/under-pressure') ||
     (fastify.hasDecorator('isUnderPressure') && fastify.hasDecorator('memoryUsage'))
 }
-

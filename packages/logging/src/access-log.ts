@@ -56,33 +56,84 @@ function jsonNumber (value: number): string {
 }
 
 /** The keys of the access line, in order. */
-export const ACCESS_LINE_KEYS: readonly string[] = Object.freeze(['method', 'route', 'url', 'statusCode', 'responseTime', 'contentLength'])
+export const ACCESS_LINE_KEYS: readonly string[] = Object.freeze(['method', 'route', 'url', 'statusCode', 'responseTime', 'contentLength', 'aborted'])
 export const ACCESS_LINE_MESSAGE = 'request completed'
 
 export type AccessLineWriter = (request: FastifyRequest, reply: FastifyReply) => void
 
+export interface AccessLog {
+  /** Writes the access line of a finished request: from the LogController or an onResponse hook. */
+  completed: AccessLineWriter
+  /**
+   * Called in onRequest: if the response closes before it finishes (the client went away, before
+   * or during the answer), the access line is written then, with `aborted: true`.
+   */
+  watch: (reply: FastifyReply) => void
+}
+
+// HTTP/2 reports a stream the client reset as finished ('finish' then 'close'): its request says aborted.
+// Only for HTTP/2: an HTTP/1.1 request body cut short after a finished response is no abandoned request.
+function resetByClient (request: FastifyRequest): boolean {
+  return request.raw.aborted && request.raw.httpVersionMajor === 2
+}
+
+// On the raw response: the reply whose line is still to be written, null once it was.
+type RawResponse = FastifyReply['raw'] & Record<symbol, FastifyReply | null | undefined>
+
 /**
- * Writes the access line of a completed request, unless its route says `production.accessLog: false`:
- * straight to the destination when `direct` can (see direct-line.ts), else through pino. Always at
- * `info`: a 5xx from a thrown error already has its `error` line (the error handler's, with the
- * error), and a second error-level line for it would count every failure twice.
+ * The access line of each request, written once: when the response finished, unless its route says
+ * `production.accessLog: false`; straight to the destination when `direct` can (see direct-line.ts),
+ * else through pino. Always at `info`: a 5xx from a thrown error already has its `error` line (the
+ * error handler's, with the error), and a second error-level line for it would count every failure
+ * twice. A response that closes without finishing gets the same line with `aborted: true`, the
+ * status only if it was sent, and the time until the close. Fastify's onRequestAbort hook would miss
+ * a request whose body was read (Node sets `req.aborted` only while the body is unread) and one
+ * closed while its response was being written: the response's 'close' event sees both.
  */
-export function accessLineWriter (queryKeys: ReadonlySet<string>, direct?: DirectLine): AccessLineWriter {
+export function accessLineWriter (queryKeys: ReadonlySet<string>, direct?: DirectLine): AccessLog {
   const redactUrl = queryRedactor(queryKeys)
-  return function writeAccessLine (request, reply) {
+  // One per writer: two writers on one app (a test's) each write their own line.
+  const kPending = Symbol('fastify-production.logging.pending-access-line')
+
+  function writeLine (request: FastifyRequest, reply: FastifyReply, aborted: boolean): void {
     const config = request.routeOptions.config
     if (productionConfig(config)?.accessLog === false) return
-    const statusCode = reply.statusCode
+    const sent = !aborted || reply.raw.headersSent
+    const statusCode = sent ? reply.statusCode : undefined
     const route = config?.url
     const url = redactUrl(request.url)
     // Microsecond precision is plenty and keeps the line short.
     const responseTime = Math.round(reply.elapsedTime * 1000) / 1000
-    const length = contentLength(reply.getHeader('content-length'))
+    const length = sent ? contentLength(reply.getHeader('content-length')) : undefined
     if (direct !== undefined) {
-      const fields = `,"method":${jsonString(request.method)}${route === undefined ? '' : `,"route":${jsonString(route)}`},"url":${jsonString(url)},"statusCode":${statusCode},"responseTime":${jsonNumber(responseTime)}${length === undefined ? '' : `,"contentLength":${jsonNumber(length)}`}`
+      const fields = `,"method":${jsonString(request.method)}${route === undefined ? '' : `,"route":${jsonString(route)}`},"url":${jsonString(url)}${statusCode === undefined ? '' : `,"statusCode":${statusCode}`},"responseTime":${jsonNumber(responseTime)}${length === undefined ? '' : `,"contentLength":${jsonNumber(length)}`}${aborted ? ',"aborted":true' : ''}`
       if (direct(request.log, 'info', fields)) return
     }
-    request.log.info({ method: request.method, route, url, statusCode, responseTime, contentLength: length }, ACCESS_LINE_MESSAGE)
+    const line = { method: request.method, route, url, statusCode, responseTime, contentLength: length }
+    request.log.info(aborted ? { ...line, aborted } : line, ACCESS_LINE_MESSAGE)
+  }
+
+  // Shared by every response: `this` is the response, no closure per request.
+  function closed (this: RawResponse): void {
+    const reply = this[kPending]
+    if (reply == null || this.writableFinished) return
+    this[kPending] = null
+    writeLine(reply.request, reply, true)
+  }
+
+  return {
+    completed (request, reply) {
+      const res = reply.raw as RawResponse
+      // Already written as aborted.
+      if (res[kPending] === null) return
+      res[kPending] = null
+      writeLine(request, reply, resetByClient(request))
+    },
+    watch (reply) {
+      const res = reply.raw as RawResponse
+      res[kPending] = reply
+      res.on('close', closed)
+    }
   }
 }
 

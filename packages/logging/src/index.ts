@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { resolveLoggingOptions, type LoggingOptions } from './options.js'
 import { codes } from './errors.js'
-import { ACCESS_LINE_KEYS, ACCESS_LINE_MESSAGE, accessLineWriter, accessLogHook } from './access-log.js'
+import { ACCESS_LINE_KEYS, ACCESS_LINE_MESSAGE, accessLineWriter, accessLogHook, type AccessLog } from './access-log.js'
 import { directLine } from './direct-line.js'
 import { addRoot, kLogState, runInRequest } from './context.js'
 import { kAccessLine, kRequestIdInfo, type RequestIdInfo } from './request-id.js'
@@ -78,10 +78,20 @@ const loggingPlugin: FastifyPluginAsync<LoggingOptions> = async function logging
     removeRoot()
   })
 
+  let access: AccessLog | undefined
+  if (resolved.accessLog && !fastifyLines) {
+    const direct = onlyCensorsKeys(fastify.log) ? directLine(fastify.log, ACCESS_LINE_KEYS, ACCESS_LINE_MESSAGE, keys) : undefined
+    access = accessLineWriter(resolved.redactQuery, direct)
+    // Through requestIdOptions()' LogController when there is one: no onResponse hook to run.
+    if (info?.controller !== undefined) info.controller[kAccessLine] = access.completed
+    else fastify.addHook('onResponse', accessLogHook(access.completed))
+  }
+
   const trace = resolved.trace
   fastify.addHook('onRequest', function requestLogging (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     // Set first thing, so every response carries it: errors and 404s included.
     reply.header(header, request.id)
+    access?.watch(reply)
     if (trace) {
       const ids = traceIds(otel, request.headers.traceparent)
       if (ids !== undefined) {
@@ -95,13 +105,6 @@ const loggingPlugin: FastifyPluginAsync<LoggingOptions> = async function logging
     // body read from later socket reads continues in it too (test: request-context, real socket).
     runInRequest(reply, done)
   })
-  if (resolved.accessLog && !fastifyLines) {
-    const direct = onlyCensorsKeys(fastify.log) ? directLine(fastify.log, ACCESS_LINE_KEYS, ACCESS_LINE_MESSAGE, keys) : undefined
-    const write = accessLineWriter(resolved.redactQuery, direct)
-    // Through requestIdOptions()' LogController when there is one: no onResponse hook to run.
-    if (info?.controller !== undefined) info.controller[kAccessLine] = write
-    else fastify.addHook('onResponse', accessLogHook(write))
-  }
 }
 
 /**

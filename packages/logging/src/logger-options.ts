@@ -3,6 +3,7 @@ import type { FastifyServerOptions } from 'fastify'
 import { codes } from './errors.js'
 import { resolveLoggerOptions, type LogDestination, type LoggerOptionsInput } from './options.js'
 import { keyRedactingFormatter } from './redact-keys.js'
+import { errorSerializer } from './error-serializer.js'
 import { stdoutDestination } from './destination.js'
 
 /** The value of Fastify's `logger` constructor option: pino options. */
@@ -64,10 +65,13 @@ function prettyDestination (destination: LogDestination | undefined, load: (id: 
 export function buildLoggerOptions (options: LoggerOptionsInput, load: (id: string) => unknown): PinoOptions {
   const resolved = resolveLoggerOptions(options)
   const stream = resolved.pretty ? prettyDestination(resolved.stream, load) : resolved.stream ?? stdoutDestination()
+  const keys = new Set<string>()
   return {
     level: resolved.level,
     timestamp: isoTime,
-    formatters: { level: levelLabel, log: keyRedactingFormatter(new Set()) },
+    formatters: { level: levelLabel, log: keyRedactingFormatter(keys) },
+    // Only lines with an `err` pay for it; it censors redactKeys() keys too.
+    serializers: { err: errorSerializer(keys) } as PinoOptions['serializers'],
     redact: { paths: [...DEFAULT_REDACT_PATHS, ...resolved.redact], censor: REDACT_CENSOR },
     stream
   }
@@ -75,7 +79,8 @@ export function buildLoggerOptions (options: LoggerOptionsInput, load: (id: stri
 
 /**
  * pino options for `Fastify({ logger: loggerOptions() })`: ISO time, level labels, pid and hostname,
- * secrets censored as `[REDACTED]` (DEFAULT_REDACT_PATHS plus `redact`), pretty output on request.
+ * secrets censored as `[REDACTED]` (DEFAULT_REDACT_PATHS plus `redact`, and secret headers and fields
+ * anywhere under a logged `err`), pretty output on request.
  */
 export function loggerOptions (options: LoggerOptionsInput = {}): PinoOptions {
   return buildLoggerOptions(options, require)

@@ -1,9 +1,9 @@
 import t from 'tap'
 import { tracingChannel } from 'node:diagnostics_channel'
-import { Readable } from 'node:stream'
+import { PassThrough, Readable } from 'node:stream'
 import { connect, type AddressInfo } from 'node:net'
-import { once } from 'node:events'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { EventEmitter, once } from 'node:events'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify'
 import pino from 'pino'
 import { logCapture } from '@fastify-production/test-support'
 import logging, { DEFAULT_QUERY_KEYS, loggerOptions, requestContext, requestIdOptions, type PinoOptions } from '../src/index.js'
@@ -20,6 +20,47 @@ async function rawGet (port: number, path: string): Promise<void> {
   await once(socket, 'close')
 }
 const TIME = /"time":"[^"]+"/
+const ELAPSED = /"responseTime":[\d.]+/
+
+/**
+ * Routes a client gives up on: `/held` waits until the client has gone; `/halfway` sends its
+ * headers and part of a 100-byte body, then waits. `abandon()` sends a request, closes the socket
+ * (after the first bytes of the answer when `afterData`), waits for the server to see the response
+ * close, then lets the handler finish: its late answer must not write a second line.
+ */
+function abandonedRoutes (app: FastifyInstance) {
+  let closed: Promise<unknown> = Promise.resolve()
+  let release = (): void => {}
+  const arrived = new EventEmitter()
+  function hold (reply: FastifyReply): Promise<void> {
+    closed = once(reply.raw, 'close')
+    const released = new Promise<void>((resolve) => { release = resolve })
+    arrived.emit('arrived')
+    return released
+  }
+  return {
+    held: async (_request: unknown, reply: FastifyReply) => {
+      await hold(reply)
+      return 'late'
+    },
+    halfway: async (_request: unknown, reply: FastifyReply) => {
+      const body = new PassThrough()
+      body.write('x'.repeat(10))
+      hold(reply).then(() => body.end('y'.repeat(90)))
+      return reply.header('content-length', '100').send(body)
+    },
+    async abandon (port: number, head: string, afterData: boolean) {
+      const socket = connect(port, '127.0.0.1')
+      const reached = once(arrived, 'arrived')
+      socket.write(head)
+      await reached
+      if (afterData) await once(socket, 'data')
+      socket.destroy()
+      await closed
+      release()
+    }
+  }
+}
 
 function direct (app: FastifyInstance): ReturnType<typeof directLine> {
   return directLine(app.log, ACCESS_LINE_KEYS, ACCESS_LINE_MESSAGE, new Set(app.logging.redactedKeys))
@@ -33,9 +74,13 @@ async function twinLines (t: { teardown: (fn: () => unknown) => void }, pinoOpti
   await app.register(logging, { accessLog: false })
   const fast = accessLineWriter(queryKeys, direct(app))
   const viaPino = accessLineWriter(queryKeys)
+  app.addHook('onRequest', async (_request, reply) => {
+    fast.watch(reply)
+    viaPino.watch(reply)
+  })
   app.addHook('onResponse', async (request, reply) => {
-    fast(request, reply)
-    viaPino(request, reply)
+    fast.completed(request, reply)
+    viaPino.completed(request, reply)
   })
   return { app, raw: () => logs.text().split('\n').filter((l) => l.includes(ACCESS_LINE_MESSAGE)) }
 }
@@ -50,6 +95,9 @@ t.test('the direct access line has the very bytes pino writes for it', async (t)
   app.get('/fail', async () => { throw new Error('boom') })
   app.get('/odd-length', async (_req, reply) => reply.header('content-length', 'abc').send(Readable.from([''])))
   app.get('/*', async () => 'any')
+  const { held, halfway, abandon } = abandonedRoutes(app)
+  app.get('/held', held)
+  app.get('/halfway', halfway)
   const requests = [
     { url: '/orders/7?expand=items&token=secret', headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } },
     { url: '/fail' },
@@ -59,12 +107,18 @@ t.test('the direct access line has the very bytes pino writes for it', async (t)
   for (const r of requests) await app.inject(r)
   // inject() normalizes URLs; over a socket Node's parser lets a backslash through, which JSON escapes.
   await app.listen({ host: '127.0.0.1', port: 0 })
-  await rawGet((app.server.address() as AddressInfo).port, '/back\\slash?x="1"')
+  const port = (app.server.address() as AddressInfo).port
+  await rawGet(port, '/back\\slash?x="1"')
+  // Aborted by the client: before anything was sent, and halfway through the body.
+  await abandon(port, 'GET /held?token=secret HTTP/1.1\r\nHost: x\r\n\r\n', false)
+  await abandon(port, 'GET /halfway HTTP/1.1\r\nHost: x\r\n\r\n', true)
   const lines = raw()
-  t.equal(lines.length, (requests.length + 1) * 2, 'two lines per request')
+  t.equal(lines.length, (requests.length + 3) * 2, 'two lines per request')
   for (let i = 0; i < lines.length; i += 2) {
     const [fast = '', slow = ''] = [lines[i], lines[i + 1]]
-    t.equal(fast.replace(TIME, ''), slow.replace(TIME, ''), `same line for ${String(JSON.parse(slow).url)}`)
+    // An aborted request's time runs until each writer asks for it: the two differ there only.
+    const same = (line: string): string => line.replace(TIME, '').replace(line.includes('"aborted":true') ? ELAPSED : TIME, '')
+    t.equal(same(fast), same(slow), `same line for ${String(JSON.parse(slow).url)}`)
   }
   const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
   t.match(parsed[0], { userId: 'u-1', trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', url: '/orders/7?expand=items&token=[REDACTED]', route: '/orders/:id' })
@@ -72,6 +126,9 @@ t.test('the direct access line has the very bytes pino writes for it', async (t)
   t.equal(parsed[4]?.contentLength, null, 'a content length that is no number is null, as pino writes NaN')
   t.notOk(parsed[6] !== undefined && 'route' in parsed[6], 'no route for an unmatched URL')
   t.equal(parsed[8]?.url, '/back\\slash?x="1"', 'characters that need escaping survive')
+  t.match(parsed[10], { url: '/held?token=[REDACTED]', route: '/held', aborted: true, responseTime: Number })
+  t.notOk('statusCode' in (parsed[10] ?? {}) || 'contentLength' in (parsed[10] ?? {}), 'no status when none was sent')
+  t.match(parsed[12], { route: '/halfway', statusCode: 200, contentLength: 100, aborted: true })
 })
 
 t.test('another message key and the time turned off are reproduced too', async (t) => {

@@ -9,7 +9,6 @@ import type { ResolvedMetricsOptions } from './options.js'
 
 export const HEAP_SNAPSHOT_PATH = '/debug/heap-snapshot'
 
-
 export interface EndpointResponse {
   status: number
   type: string

@@ -1,5 +1,6 @@
 import t from 'tap'
 import Fastify from 'fastify'
+import rateLimit from '@fastify/rate-limit'
 import { execFile } from 'node:child_process'
 import { createServer } from 'node:http'
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs'
@@ -152,4 +153,17 @@ t.test('the bin runs the CLI and sets the exit code', async (t) => {
   })
   t.equal(result.code, 0)
   t.match(result.stdout, /Usage: fastify-production doctor/)
+})
+
+t.test('--url against an app that keeps @fastify/rate-limit: its x-ratelimit-* headers pass the rate-limit check', async (t) => {
+  const app = Fastify()
+  await app.register(rateLimit, { max: 100 })
+  // As fastify/demo does: @fastify/rate-limit limits unmatched routes only when the 404 handler asks it to.
+  app.setNotFoundHandler({ preHandler: app.rateLimit() }, async (_request, reply) => reply.code(404).send({ message: 'Not Found' }))
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  t.teardown(() => app.close())
+  const out = capture()
+  await main(['doctor', '--url', `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, '--json'], out.write)
+  const check = (JSON.parse(out.out()) as { checks: Array<{ id: string, status: string, reason: string }> }).checks.find((c) => c.id === 'http.rate-limit')
+  t.match(check, { status: 'pass', reason: 'x-ratelimit-limit: 100' })
 })

@@ -67,9 +67,11 @@ export async function httpChecks (options: HttpCheckOptions): Promise<CheckResul
     acao === null ? 'no Access-Control-Allow-Origin for https://doctor-unknown-origin.invalid' : `Access-Control-Allow-Origin: ${acao}`,
     'list exact origins in security.cors.origins; never * or reflect-all'))
 
-  const limit = notFound.headers.get('ratelimit-limit')
+  // The suite sends the IETF draft's ratelimit-*; @fastify/rate-limit, kept by many apps, x-ratelimit-*.
+  const limitHeader = ['ratelimit-limit', 'x-ratelimit-limit'].find((name) => notFound.headers.has(name))
+  const limit = limitHeader === undefined ? null : notFound.headers.get(limitHeader)
   out.push(result('security', 'http.rate-limit', 'rate-limit headers on ordinary routes', limit === null ? 'fail' : 'pass',
-    limit === null ? 'no ratelimit-* headers on a 404' : `ratelimit-limit: ${limit}`, 'turn rate limiting on (security.rateLimit)'))
+    limit === null ? 'no ratelimit-* headers on a 404' : `${limitHeader as string}: ${limit}`, 'turn rate limiting on (security.rateLimit)'))
 
   const type = String(notFound.headers.get('content-type'))
   const stack = /\bat .+:\d+:\d+|"stack"/.test(notFound.body)
