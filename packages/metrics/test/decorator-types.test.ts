@@ -1,21 +1,10 @@
 import t from 'tap'
-import { execFile } from 'node:child_process'
-import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
+import { typecheck as typecheckProject } from '@fastify-production/test-support'
 
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
 const types = join(dirname(fileURLToPath(import.meta.url)), 'types')
-
-async function typecheck (name: string): Promise<string> {
-  try {
-    await promisify(execFile)(process.execPath, [tsc, '-p', join(types, `tsconfig.${name}.json`)])
-    return ''
-  } catch (err) {
-    return String((err as { stdout?: string }).stdout)
-  }
-}
+const typecheck = async (name: string): Promise<string> => await typecheckProject(join(types, `tsconfig.${name}.json`))
 
 // Each check is a whole tsc run over Fastify's types: seconds, more on a busy machine.
 t.setTimeout(180_000)
