@@ -1,34 +1,12 @@
 import t from 'tap'
-import { EventEmitter, once } from 'node:events'
-import { connect, type AddressInfo, type Socket } from 'node:net'
+import { holder, sendRaw } from '@fastify-production/test-support'
+import { once } from 'node:events'
+import type { AddressInfo } from 'node:net'
 import http2 from 'node:http2'
 import { PassThrough } from 'node:stream'
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import logging, { loggerOptions, requestIdOptions } from '../src/index.js'
 import { capture, type Captured } from './build-app.js'
-
-interface Held {
-  /** The request's reply, once its handler runs (in an object: a reply is thenable). */
-  arrived: Promise<{ reply: FastifyReply }>
-  /** Lets the handler finish. */
-  release: () => void
-}
-
-/** Handlers that wait until the test lets them go; each arrival is announced in order. */
-function holder () {
-  const arrivals = new EventEmitter()
-  function hold (reply: FastifyReply): Promise<void> {
-    return new Promise<void>((resolve) => { arrivals.emit('held', reply, resolve) })
-  }
-  function next (): Held {
-    let release = (): void => {}
-    const arrived = new Promise<{ reply: FastifyReply }>((resolve) => {
-      arrivals.once('held', (reply: FastifyReply, go: () => void) => { release = go; resolve({ reply }) })
-    })
-    return { arrived, release: () => release() }
-  }
-  return { hold, next }
-}
 
 async function start (t: { teardown: (fn: () => unknown) => void }): Promise<{ app: FastifyInstance, logs: Captured, port: () => number, options: ReturnType<typeof requestIdOptions> }> {
   const logs = capture()
@@ -37,13 +15,6 @@ async function start (t: { teardown: (fn: () => unknown) => void }): Promise<{ a
   t.teardown(() => app.close())
   await app.register(logging)
   return { app, logs, port: () => (app.server.address() as AddressInfo).port, options }
-}
-
-async function send (port: number, head: string): Promise<Socket> {
-  const socket = connect(port, '127.0.0.1')
-  await once(socket, 'connect')
-  socket.write(head)
-  return socket
 }
 
 /** A request over its own connection, answered: its access line comes after any line written before. */
@@ -57,7 +28,7 @@ const linesOf = (logs: Captured, id: string): Array<Record<string, unknown>> => 
 
 t.test('a request the client abandons gets one access line with aborted: true and no status', async (t) => {
   const { app, logs, port } = await start(t)
-  const { hold, next } = holder()
+  const { hold, next } = holder<FastifyReply>()
   let lateSent!: () => void
   const late = new Promise<void>((resolve) => { lateSent = resolve })
   app.get('/slow', {
@@ -73,7 +44,7 @@ t.test('a request the client abandons gets one access line with aborted: true an
   await app.listen({ host: '127.0.0.1', port: 0 })
 
   const held = next()
-  const socket = await send(port(), 'GET /slow?token=abc HTTP/1.1\r\nHost: x\r\n\r\n')
+  const socket = await sendRaw(port(), 'GET /slow?token=abc HTTP/1.1\r\nHost: x\r\n\r\n')
   const { reply } = await held.arrived
   const closed = once(reply.raw, 'close')
   socket.destroy()
@@ -92,14 +63,14 @@ t.test('a request the client abandons gets one access line with aborted: true an
 t.test('a POST whose body was read, abandoned while its handler runs, is logged too', async (t) => {
   // Fastify's onRequestAbort hook does not fire here: Node sets req.aborted only while the body is unread.
   const { app, logs, port } = await start(t)
-  const { hold, next } = holder()
+  const { hold, next } = holder<FastifyReply>()
   app.post('/orders', async (request, reply) => {
     await hold(reply)
     return request.body
   })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const held = next()
-  const socket = await send(port(), 'POST /orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n{"n":123}')
+  const socket = await sendRaw(port(), 'POST /orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n{"n":123}')
   const { reply } = await held.arrived
   t.equal(reply.request.raw.readableEnded, true, 'the body was read')
   const closed = once(reply.raw, 'close')
@@ -111,7 +82,7 @@ t.test('a POST whose body was read, abandoned while its handler runs, is logged 
 
 t.test('a response cut off while it is being written keeps the status it sent', async (t) => {
   const { app, logs, port } = await start(t)
-  const { hold, next } = holder()
+  const { hold, next } = holder<FastifyReply>()
   app.get('/export', async (_request, reply) => {
     const body = new PassThrough()
     body.write('x'.repeat(64))
@@ -120,7 +91,7 @@ t.test('a response cut off while it is being written keeps the status it sent', 
   })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const held = next()
-  const socket = await send(port(), 'GET /export HTTP/1.1\r\nHost: x\r\n\r\n')
+  const socket = await sendRaw(port(), 'GET /export HTTP/1.1\r\nHost: x\r\n\r\n')
   const { reply } = await held.arrived
   await once(socket, 'data')
   const closed = once(reply.raw, 'close')
@@ -132,7 +103,7 @@ t.test('a response cut off while it is being written keeps the status it sent', 
 
 t.test('a route with production.accessLog: false stays silent when abandoned', async (t) => {
   const { app, logs, port } = await start(t)
-  const { hold, next } = holder()
+  const { hold, next } = holder<FastifyReply>()
   app.get('/quiet', { config: { production: { accessLog: false } } }, async (_request, reply) => {
     await hold(reply)
     return 'late'
@@ -140,7 +111,7 @@ t.test('a route with production.accessLog: false stays silent when abandoned', a
   app.get('/after', async () => 'ok')
   await app.listen({ host: '127.0.0.1', port: 0 })
   const held = next()
-  const socket = await send(port(), 'GET /quiet HTTP/1.1\r\nHost: x\r\n\r\n')
+  const socket = await sendRaw(port(), 'GET /quiet HTTP/1.1\r\nHost: x\r\n\r\n')
   const { reply } = await held.arrived
   const closed = once(reply.raw, 'close')
   socket.destroy()
@@ -171,7 +142,7 @@ t.test('a finished response is never logged as aborted, even when its line comes
 t.test('completion reported after the aborted line was written adds nothing', async (t) => {
   // Node and Fastify report nothing more for a closed response today; the line stays one if either ever does.
   const { app, logs, port, options } = await start(t)
-  const { hold, next } = holder()
+  const { hold, next } = holder<FastifyReply>()
   app.get('/slow', async (request, reply) => {
     await hold(reply)
     options.logController?.requestCompleted(null, request, reply)
@@ -180,7 +151,7 @@ t.test('completion reported after the aborted line was written adds nothing', as
   app.get('/after', async () => 'ok')
   await app.listen({ host: '127.0.0.1', port: 0 })
   const held = next()
-  const socket = await send(port(), 'GET /slow HTTP/1.1\r\nHost: x\r\n\r\n')
+  const socket = await sendRaw(port(), 'GET /slow HTTP/1.1\r\nHost: x\r\n\r\n')
   const { reply } = await held.arrived
   const closed = once(reply.raw, 'close')
   socket.destroy()
@@ -198,7 +169,7 @@ t.test('an HTTP/2 stream the client cancels is logged as aborted', async (t) => 
   const app = Fastify({ http2: true, ...(requestIdOptions() as object), logger: loggerOptions({ stream: logs.stream }) as object })
   t.teardown(() => app.close())
   await app.register(logging)
-  const { hold, next } = holder()
+  const { hold, next } = holder<FastifyReply>()
   app.get('/slow', async (_request, reply) => {
     // The HTTP/2 reply's generics differ; the test reads only what both have.
     await hold(reply as unknown as FastifyReply)

@@ -1,8 +1,9 @@
 import t from 'tap'
+import { holder, sendRaw, type Held } from '@fastify-production/test-support'
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
-import { EventEmitter, once } from 'node:events'
+import { once } from 'node:events'
 import http2 from 'node:http2'
-import { connect, type AddressInfo, type Socket } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { PassThrough } from 'node:stream'
 import metrics from '../src/index.js'
 import { ABORTED_STATUS } from '../src/http-metrics.js'
@@ -10,45 +11,15 @@ import { parseExposition } from './exposition.js'
 
 const COUNT = 'http_request_duration_seconds_count'
 
-interface Held {
-  /** The request's reply, once its handler runs (in an object: a reply is thenable). */
-  arrived: Promise<{ reply: FastifyReply }>
-  release: () => void
-}
-
-/** Handlers that wait until the test lets them go. */
-function holder () {
-  const arrivals = new EventEmitter()
-  return {
-    hold (reply: FastifyReply): Promise<void> {
-      return new Promise<void>((resolve) => { arrivals.emit('held', reply, resolve) })
-    },
-    next (): Held {
-      let release = (): void => {}
-      const arrived = new Promise<{ reply: FastifyReply }>((resolve) => {
-        arrivals.once('held', (reply: FastifyReply, go: () => void) => { release = go; resolve({ reply }) })
-      })
-      return { arrived, release: () => release() }
-    }
-  }
-}
-
 async function start (t: { teardown: (fn: () => unknown) => void }, app: FastifyInstance = Fastify()): Promise<{ app: FastifyInstance, port: () => number }> {
   t.teardown(() => app.close())
   await app.register(metrics, { defaultMetrics: false })
   return { app, port: () => (app.server.address() as AddressInfo).port }
 }
 
-async function send (port: number, head: string): Promise<Socket> {
-  const socket = connect(port, '127.0.0.1')
-  await once(socket, 'connect')
-  socket.write(head)
-  return socket
-}
-
 /** Sends `head`, waits for the handler, closes the connection (after the first bytes with `afterData`), waits for the server to see it. */
-async function abandon (port: number, held: Held, head: string, afterData = false): Promise<FastifyReply> {
-  const socket = await send(port, head)
+async function abandon (port: number, held: Held<FastifyReply>, head: string, afterData = false): Promise<FastifyReply> {
+  const socket = await sendRaw(port, head)
   const { reply } = await held.arrived
   if (afterData) await once(socket, 'data')
   const closed = once(reply.raw, 'close')
@@ -63,7 +34,7 @@ async function scrape (app: FastifyInstance) {
 
 t.test('a request the client abandons is counted once, as 499, and leaves the in-flight count', async (t) => {
   const { app, port } = await start(t)
-  const { hold, next } = holder()
+  const { hold, next } = holder<FastifyReply>()
   let lateSent!: () => void
   const late = new Promise<void>((resolve) => { lateSent = resolve })
   app.get('/slow', {
@@ -94,7 +65,7 @@ t.test('a request the client abandons is counted once, as 499, and leaves the in
 t.test('a POST whose body was read, abandoned while its handler runs, is counted as 499', async (t) => {
   // Fastify's onRequestAbort hook does not fire here: Node sets req.aborted only while the body is unread.
   const { app, port } = await start(t)
-  const { hold, next } = holder()
+  const { hold, next } = holder<FastifyReply>()
   app.post('/orders', async (request, reply) => {
     await hold(reply)
     return request.body
@@ -108,7 +79,7 @@ t.test('a POST whose body was read, abandoned while its handler runs, is counted
 
 t.test('a response cut off while it is being written is 499, not the status it had sent', async (t) => {
   const { app, port } = await start(t)
-  const { hold, next } = holder()
+  const { hold, next } = holder<FastifyReply>()
   app.get('/export', async (_request, reply) => {
     const body = new PassThrough()
     body.write('x'.repeat(64))
@@ -125,7 +96,7 @@ t.test('a response cut off while it is being written is 499, not the status it h
 
 t.test('an abandoned unmatched URL is counted under the unmatched route; a route without metrics is not counted', async (t) => {
   const { app, port } = await start(t)
-  const { hold, next } = holder()
+  const { hold, next } = holder<FastifyReply>()
   app.setNotFoundHandler(async (_request, reply) => {
     await hold(reply)
     return reply.code(404).send('late')
@@ -170,7 +141,7 @@ t.test('a finished response is never counted as aborted, even when it is recorde
 t.test('a completion Node reports after the close adds nothing', async (t) => {
   // Node reports nothing more for a closed response today; the count stays one if it ever does.
   const { app, port } = await start(t)
-  const { hold, next } = holder()
+  const { hold, next } = holder<FastifyReply>()
   app.get('/slow', async (_request, reply) => {
     await hold(reply)
     reply.raw.emit('error', new Error('reported late'))
@@ -187,7 +158,7 @@ t.test('a completion Node reports after the close adds nothing', async (t) => {
 t.test('an HTTP/2 stream the client cancels is counted as 499', async (t) => {
   // Node reports a reset stream's response as finished: the request's `aborted` tells it apart.
   const { app, port } = await start(t, Fastify({ http2: true }) as unknown as FastifyInstance)
-  const { hold, next } = holder()
+  const { hold, next } = holder<FastifyReply>()
   app.get('/slow', async (_request, reply) => {
     await hold(reply)
     return 'late'
