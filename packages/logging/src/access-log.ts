@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
-import { productionConfig } from '@fastify-production/core'
+import { productionConfig, resetByClient } from '@fastify-production/core'
 import { jsonString, type DirectLine } from './direct-line.js'
 
 const CENSOR = '[REDACTED]'
@@ -71,12 +71,6 @@ export interface AccessLog {
   watch: (reply: FastifyReply) => void
 }
 
-// HTTP/2 reports a stream the client reset as finished ('finish' then 'close'): its request says aborted.
-// Only for HTTP/2: an HTTP/1.1 request body cut short after a finished response is no abandoned request.
-function resetByClient (request: FastifyRequest): boolean {
-  return request.raw.aborted && request.raw.httpVersionMajor === 2
-}
-
 // On the raw response: the reply whose line is still to be written, null once it was.
 type RawResponse = FastifyReply['raw'] & Record<symbol, FastifyReply | null | undefined>
 
@@ -127,7 +121,7 @@ export function accessLineWriter (queryKeys: ReadonlySet<string>, direct?: Direc
       // Already written as aborted.
       if (res[kPending] === null) return
       res[kPending] = null
-      writeLine(request, reply, resetByClient(request))
+      writeLine(request, reply, resetByClient(request.raw))
     },
     watch (reply) {
       const res = reply.raw as RawResponse

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify'
-import { productionConfig } from '@fastify-production/core'
+import { productionConfig, resetByClient } from '@fastify-production/core'
 import { RequestHistogram, RouteRecorder, UNMATCHED_ROUTE } from './request-histogram.js'
 
 /**
@@ -24,10 +24,8 @@ function append<T> (existing: T | T[] | undefined, hook: T): T[] {
   return Array.isArray(existing) ? [...existing, hook] : [existing, hook]
 }
 
-// HTTP/2 reports a stream the client reset as finished: its request says aborted. Only HTTP/2: an
-// HTTP/1.1 request body cut short after a finished response is no abandoned request.
 function statusOf (request: FastifyRequest, reply: FastifyReply): number {
-  return request.raw.aborted && request.raw.httpVersionMajor === 2 ? ABORTED_STATUS : reply.statusCode
+  return resetByClient(request.raw) ? ABORTED_STATUS : reply.statusCode
 }
 
 /** Whether this response is still to be recorded, marking it recorded. */
