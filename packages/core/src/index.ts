@@ -3,7 +3,12 @@ export {
   MetricsCap,
   LoggingCap,
   ShutdownCap,
+  HealthCap,
   type MetricsCapability,
+  type HealthCapability,
+  type HealthCheck,
+  type HistogramLike,
+  type GaugeLike,
   type LoggingCapability,
   type ShutdownCapability,
   type CounterLike

@@ -24,7 +24,7 @@ t.test('two copies of one package agree on the key; another plugin\'s `metrics` 
   t.teardown(() => app.close())
   app.decorate('metrics', { counter: 'not a function' })
   t.equal(find(app, MetricsCap), undefined, 'a plugin that decorated `metrics` is not taken for ours')
-  const mine = { counter: () => ({ inc: () => {} }), metricsAsJson: async () => [] }
+  const mine = { counter: () => ({ inc: () => {} }), histogram: () => ({ observe: () => {} }), gauge: () => ({ set: () => {} }), metricsAsJson: async () => [] }
   provide(app, MetricsCap, mine, '@fastify-production/metrics')
   t.equal(find(app, MetricsCap), mine)
   t.equal((app as unknown as { metrics: unknown }).metrics instanceof Object, true, 'the other plugin keeps its decorator')

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsync } from 'fastify'
-import { find, lifecycle, MetricsCap, problems, processMonitor } from '@fastify-production/core'
+import { find, HealthCap, lifecycle, MetricsCap, problems, processMonitor, provide } from '@fastify-production/core'
 import { resolveCheck, resolveOptions, type HealthOptions } from './options.js'
 import { CheckRunner } from './checks.js'
 import { Readiness } from './readiness.js'
@@ -43,6 +43,8 @@ const healthPlugin: FastifyPluginAsync<HealthOptions> = async function health (f
     }
   }
   fastify.decorate('health', decorator)
+  // Other packages of the suite (dependencies, tasks) add their checks here, never through `fastify.health`.
+  provide(fastify, HealthCap, { addCheck: decorator.addCheck }, '@fastify-production/health')
 
   if (shedding) fastify.addHook('onRequest', shedder.hook)
   registerProbes(fastify, { prefix: opts.prefix, detailToken: opts.detailToken, readiness })

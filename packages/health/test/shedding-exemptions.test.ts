@@ -4,6 +4,9 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { MetricsCap, problems, provide } from '@fastify-production/core'
 import health, { PRESSURE_CHANNEL, type HealthOptions, type PressureState } from '../src/index.js'
 
+// Health only counts; a histogram or gauge asked for would be a change of contract.
+const notUsedByHealth = { histogram: () => { throw new Error('health declares no histogram') }, gauge: () => { throw new Error('health declares no gauge') } }
+
 /** Resolves with the next pressure change published by any app in this process. */
 function nextPressureChange (t: Test): Promise<PressureState> {
   return new Promise((resolve) => {
@@ -78,7 +81,7 @@ t.test('with the metrics capability, shed requests are counted by reason', async
         declared.push(config)
         return { inc (labels) { counted.push(labels) } }
       },
-      metricsAsJson: async () => []
+      metricsAsJson: async () => [], ...notUsedByHealth
     }, 'test')
   })
   await app.inject('/orders')
@@ -97,7 +100,7 @@ t.test('a foreign `metrics` decorator (fastify-metrics and the like) is never ca
 
 t.test('loadShedding: false measures and reports pressure but never sheds', async (t) => {
   const app = await overHeapLimit(t, { loadShedding: false }, (app) => {
-    provide(app, MetricsCap, { counter () { throw new Error('not expected: nothing is shed') }, metricsAsJson: async () => [] }, 'test')
+    provide(app, MetricsCap, { counter () { throw new Error('not expected: nothing is shed') }, metricsAsJson: async () => [], ...notUsedByHealth }, 'test')
   })
   t.equal(app.health.pressure.reason, 'heapUsedBytes')
   t.equal((await app.inject('/orders')).statusCode, 200)

@@ -6,6 +6,9 @@ import { MetricsCap, provide } from '@fastify-production/core'
 import { logCapture, type LogLine } from '@fastify-production/test-support'
 import health, { PRESSURE_CHANNEL, type HealthOptions } from '../src/index.js'
 
+// Health only counts; a histogram or gauge asked for would be a change of contract.
+const notUsedByHealth = { histogram: () => { throw new Error('health declares no histogram') }, gauge: () => { throw new Error('health declares no gauge') } }
+
 const YIELDS = 'health: @fastify/under-pressure is registered; it sheds load, health only measures (pass loadShedding: true to shed here too)'
 const BOTH = 'health: @fastify/under-pressure is registered too; both shed load (loadShedding: true)'
 
@@ -28,7 +31,7 @@ async function build (t: Test, order: 'before' | 'after', underPressureOptions: 
   const app = Fastify({ logger: { level: 'info', stream: logs.stream } })
   t.teardown(() => app.close())
   const counted: unknown[] = []
-  provide(app, MetricsCap, { counter: () => ({ inc (labels) { counted.push(labels) } }), metricsAsJson: async () => [] }, 'test')
+  provide(app, MetricsCap, { counter: () => ({ inc (labels) { counted.push(labels) } }), metricsAsJson: async () => [], ...notUsedByHealth }, 'test')
   const pressure = healthUnderPressure(t)
   if (order === 'before') await app.register(underPressure, underPressureOptions)
   await app.register(health, { sampleInterval: 10, maxHeapUsedBytes: 1, maxEventLoopDelay: 0, ...options })

@@ -8,7 +8,8 @@ import { installHttpMetrics } from './http-metrics.js'
 import { collectProcessMetrics } from './process-metrics.js'
 import { metricDeclarer, type FastifyMetrics } from './custom-metrics.js'
 import { HeapSnapshots } from './heap-snapshot.js'
-import { lifecycle, MetricsCap, problems, provide, type CounterLike } from '@fastify-production/core'
+import { lifecycle, MetricsCap, problems, provide, type CounterLike, type MetricsCapability } from '@fastify-production/core'
+import { declareAggregation, renderAggregate, type Aggregation, type WorkerMetrics } from './aggregation.js'
 import { addRoutes, buildEndpoints, createEndpointServer, HEAP_SNAPSHOT_PATH, listen } from './endpoint.js'
 import { assertNoOtherMetrics } from './coexistence.js'
 import { lifecycleStateGauge } from './lifecycle-state.js'
@@ -16,6 +17,15 @@ import { codes } from './errors.js'
 
 // No `declare module 'fastify'` for `fastify.metrics`: fastify-metrics declares the same property with
 // its own type, and two declarations break the app's type check. Apps declare it (see the README).
+
+/**
+ * What @fastify-production/cluster calls in a worker, beyond core's MetricsCapability (which only
+ * core may extend): from then on every scrape of this app serves every worker's metrics, each by its
+ * aggregation rule, so a scrape reaching any worker gets the whole cluster.
+ */
+export interface ClusterAggregation {
+  aggregateWith: (collect: () => Promise<WorkerMetrics[]>) => void
+}
 
 const counterLikes = new WeakMap<Counter, CounterLike>()
 
@@ -34,10 +44,26 @@ const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async function metrics
   const registry = opts.registry ?? new Registry()
   const declare = metricDeclarer(registry, opts.prefix)
   // First, so registering this package twice fails as that (FP_ERR_CORE_CAPABILITY_TAKEN), not as a foreign plugin.
-  provide(fastify, MetricsCap, {
+  // Set by @fastify-production/cluster in a worker: every scrape then serves all workers' metrics.
+  let aggregateFrom: (() => Promise<WorkerMetrics[]>) | undefined
+  const capability: MetricsCapability & ClusterAggregation = {
     counter: (config) => counterLike(declare<Counter>(Counter, config)),
-    metricsAsJson: () => registry.getMetricsAsJSON()
-  }, '@fastify-production/metrics')
+    histogram: (config) => {
+      const histogram = declare<Histogram>(Histogram, config)
+      return { observe: (labels, value) => { histogram.observe(labels, value) } }
+    },
+    gauge: ({ collect, ...config }) => {
+      // prom-client calls `collect` with the gauge as `this` before each scrape.
+      const atScrape = collect === undefined ? {} : { collect (this: Gauge) { collect((labels, value) => { this.set(labels, value) }) } }
+      // A package's gauge (a breaker state, a queue depth) is per worker in a cluster unless it says how to add up.
+      const perWorker: { aggregator: Aggregation } = { aggregator: 'worker' }
+      const gauge = declare<Gauge>(Gauge, { ...perWorker, ...config, ...atScrape })
+      return { set: (labels, value) => { gauge.set(labels, value) } }
+    },
+    metricsAsJson: () => registry.getMetricsAsJSON(),
+    aggregateWith: (collect) => { aggregateFrom = collect }
+  }
+  provide(fastify, MetricsCap, capability, '@fastify-production/metrics')
   assertNoOtherMetrics(fastify, false)
   // A registry given in outlives the app: what this app adds to it is removed on close.
   const foreign = new Set(registry.getMetricsAsArray().map((m) => m.name))
@@ -60,6 +86,8 @@ const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async function metrics
     opts.maxLabelSets,
     overflow
   )
+  // At 0 from the start: a counter that first appears at N reads 0 with increase(), so the first burst would go unseen.
+  overflow.inc({ metric: histogram.name }, 0)
   // Not a prom-client class but the same contract the registry reads: name, type, get(), reset().
   registry.registerMetric(histogram as unknown as Metric)
   const http = installHttpMetrics(fastify, histogram)
@@ -72,10 +100,14 @@ const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async function metrics
 
   const stopLifecycleGauge = lifecycleStateGauge(registry, opts.prefix, lifecycle(fastify))
   const stopProcessMetrics = opts.defaultMetrics ? collectProcessMetrics(registry, opts.prefix) : undefined
+  declareAggregation(registry, opts.prefix)
 
   const snapshots = opts.heapSnapshotDir === undefined ? undefined : new HeapSnapshots(opts.heapSnapshotDir)
   const writer = problems(fastify)
-  const endpoints = buildEndpoints(opts, registry, snapshots, writer)
+  const endpoints = buildEndpoints(opts, registry, snapshots, writer, async () => {
+    const collect = aggregateFrom
+    return collect === undefined ? await registry.metrics() : await renderAggregate(await collect(), registry.contentType)
+  })
   if (opts.token === undefined && opts.port === undefined) {
     fastify.log.warn({ path: opts.path }, `metrics endpoint ${opts.path} is open to anyone who can reach the app: set \`token\` or \`port\` before production`)
   }
@@ -138,3 +170,4 @@ export type { FastifyMetrics, MetricConfig } from './custom-metrics.js'
 export { DEFAULT_BUCKETS } from './options.js'
 export { UNMATCHED_ROUTE, OVERFLOW_LABEL } from './request-histogram.js'
 export { codes } from './errors.js'
+export { AGGREGATION, type Aggregation, type WorkerMetrics } from './aggregation.js'

@@ -35,3 +35,26 @@ t.test('a name taken by another kind of metric is refused, through the capabilit
   app.metrics.gauge({ name: 'jobs', help: 'jobs' })
   t.throws(() => find(app, MetricsCap)?.counter({ name: 'jobs', help: 'jobs', labelNames: [] }), { code: 'FP_ERR_METRICS_NAME_TAKEN' })
 })
+
+t.test('histograms and gauges through MetricsCap: one metric when asked twice; a gauge\'s collect runs at each scrape', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(metrics, { prefix: 'orders_' })
+  const cap = find(app, MetricsCap)
+  if (cap === undefined) return t.fail('no capability')
+  const durations = { name: 'outbound_call_duration_seconds', help: 'Outbound calls', labelNames: ['dependency'], buckets: [0.1, 1] }
+  cap.histogram(durations).observe({ dependency: 'db' }, 0.05)
+  cap.histogram(durations).observe({ dependency: 'db' }, 0.5)
+  const state = cap.gauge({ name: 'breaker_state', help: 'Breaker state', labelNames: ['dependency'] })
+  state.set({ dependency: 'db' }, 2)
+  let depth = 0
+  cap.gauge({ name: 'queue_depth', help: 'Queued tasks', labelNames: ['pool'], collect: (set) => { set({ pool: 'main' }, depth) } })
+  depth = 7
+  const first = parseExposition((await app.inject('/metrics')).body)
+  t.equal(first.sum('orders_outbound_call_duration_seconds_count', { dependency: 'db' }), 2, 'both observations in one histogram')
+  t.equal(first.sum('orders_outbound_call_duration_seconds_bucket', { dependency: 'db', le: '0.1' }), 1, 'the buckets given are used')
+  t.equal(first.sum('orders_breaker_state', { dependency: 'db' }), 2)
+  t.equal(first.sum('orders_queue_depth', { pool: 'main' }), 7, 'read when scraped, not when declared')
+  depth = 3
+  t.equal(parseExposition((await app.inject('/metrics')).body).sum('orders_queue_depth', { pool: 'main' }), 3)
+})
