@@ -1,5 +1,5 @@
-// `pnpm bench [--quick] [--rounds N] [--duration S] [--warmup S] [--connections C]
-//             [--scenarios a,b] [--node 24] [--out name] [--list] [--from-json results/x.json]`
+// `pnpm bench [--quick] [--overload | --skip-overload] [--rounds N] [--duration S] [--warmup S] [--connections C]
+//             [--scenarios a,b] [--node 24] [--health JSON] [--out name] [--list] [--from-json results/x.json]`
 // See ../README.md for the method and how to read the table.
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs'
@@ -9,11 +9,12 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { BODY, HOST, ROUTE } from './common.js'
-import { BASELINE, byName, scenarios } from './scenarios.js'
+import { BASELINE, CONTROL, byName, scenarios } from './scenarios.js'
 import { ServerProcess } from './server-process.js'
 import { resolveNode } from './node-binary.js'
 import { cpuTicks, foreignWaitPercent, mainThreadSched, otherLoadPercent } from './cpu-contention.js'
-import { markdown, summarize } from './report.js'
+import { machineLine, markdown, summarize } from './report.js'
+import { runOverload } from './overload.js'
 
 const SERVER_CPU = 1
 const CLIENT_CPU = 0
@@ -33,6 +34,9 @@ const { values: flags } = parseArgs({
     out: { type: 'string' },
     'max-wait': { type: 'string' },
     retries: { type: 'string' },
+    overload: { type: 'boolean', default: false },
+    'skip-overload': { type: 'boolean', default: false },
+    health: { type: 'string' },
     list: { type: 'boolean', default: false },
     'from-json': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false }
@@ -54,7 +58,7 @@ if (flags['from-json']) {
   const saved = JSON.parse(readFileSync(file, 'utf8'))
   const { summary: _old, runs: savedRuns, ...savedMeta } = saved
   const summary = summarize(savedRuns, savedMeta.scenarios)
-  const md = markdown({ summary, meta: savedMeta, runs: savedRuns })
+  const md = markdown({ summary, meta: savedMeta, runs: savedRuns, overload: savedMeta.overload })
   writeFileSync(file.replace(/\.json$/, '.md'), md)
   writeFileSync(file, JSON.stringify({ ...savedMeta, summary, runs: savedRuns }, null, 2) + '\n')
   console.log(md)
@@ -80,7 +84,20 @@ const options = {
   // On a shared machine, a run during which the server or autocannon waited for its CPU is taken again.
   maxWait: flags.quick && flags['max-wait'] === undefined ? undefined : positive('max-wait', flags['max-wait'], 10),
   retries: flags.retries === '0' ? 0 : positive('retries', flags.retries, 2, true),
-  node: flags.node
+  node: flags.node,
+  // `--overload` runs only the overload scenario; a full run (not --quick) ends with it.
+  table: !flags.overload,
+  overload: flags.overload || (!flags.quick && !flags['skip-overload']),
+  health: flags.health === undefined ? undefined : parseJson('health', flags.health)
+}
+
+function parseJson (name, text) {
+  try {
+    return JSON.parse(text)
+  } catch (err) {
+    console.error(`--${name} takes JSON (e.g. '{"maxEventLoopDelay":200}'): ${err.message}`)
+    process.exit(2)
+  }
 }
 
 let order = flags.scenarios ? flags.scenarios.split(',').map((s) => s.trim()).filter(Boolean) : scenarios.map((s) => s.name)
@@ -105,7 +122,11 @@ if (hasTaskset && !process.env.BENCH_PINNED && os.availableParallelism() >= 2) {
 }
 const pinned = process.env.BENCH_PINNED === '1'
 
-if (!order.includes(BASELINE)) {
+if (options.table && !order.includes(CONTROL)) {
+  console.log(`adding ${CONTROL}: without it the run's noise is unknown and nothing can be judged`)
+  order = [CONTROL, ...order]
+}
+if (options.table && !order.includes(BASELINE)) {
   console.log(`adding ${BASELINE}: every ratio is taken against it`)
   order = [BASELINE, ...order]
 }
@@ -127,6 +148,7 @@ async function runOnce (scenario, round, nodeBin) {
     const ready = await server.ready()
     if (ready.type === 'skip') return { round, scenario, status: 'skip', reason: ready.reason }
     if (ready.type === 'error') return { round, scenario, status: 'error', error: `${ready.error}\n${server.stderr}`.trim() }
+    const startupMs = await server.firstOk(HOST, ready.port, ROUTE)
     await load(ready.port, options.warmup)
     const before = await server.stats()
     const ticksBefore = cpuTicks()
@@ -154,6 +176,8 @@ async function runOnce (scenario, round, nodeBin) {
       p50: result.latency.p50,
       p99: result.latency.p99,
       cpuUs: requests > 0 ? cpu / requests : undefined,
+      startupMs,
+      rssWarmMB: before.rss / 1024 / 1024,
       rssMB: after.rss / 1024 / 1024,
       serverWaitPct: foreignWaitPercent(before.sched, after.sched, cpu, wallUs),
       clientWaitPct: foreignWaitPercent(schedBefore, schedAfter, self.user + self.system, wallUs),
@@ -186,19 +210,36 @@ function progress (run, rounds) {
   const bad = run.errors + run.timeouts + run.non2xx + run.mismatches
   return `${head} ${Math.round(run.rps).toLocaleString('en-US').padStart(8)} req/s  ` +
     `p50 ${run.p50.toFixed(1)} ms  p99 ${run.p99.toFixed(1)} ms  ` +
-    `cpu ${run.cpuUs.toFixed(1)} µs/req  rss ${run.rssMB.toFixed(0)} MB` +
+    `cpu ${run.cpuUs.toFixed(1)} µs/req  start ${run.startupMs.toFixed(0)} ms  rss ${run.rssWarmMB.toFixed(0)}/${run.rssMB.toFixed(0)} MB` +
     (run.serverWaitPct === undefined ? '' : `  waited ${run.serverWaitPct.toFixed(0)}%/${run.clientWaitPct.toFixed(0)}%`) +
     (bad ? `  !! ${run.errors} errors, ${run.timeouts} timeouts, ${run.non2xx} non-2xx, ${run.mismatches} wrong bodies` : '')
 }
 
 const node = resolveNode(options.node)
 const autocannonVersion = JSON.parse(readFileSync(path.join(benchDir, 'node_modules', 'autocannon', 'package.json'), 'utf8')).version
-console.log(`bench: ${order.length} scenarios × ${options.rounds} round(s), ${options.warmup} s warm-up + ${options.duration} s, ` +
-  `${options.connections} connections, server on Node ${node.version}${pinned ? `, server CPU ${SERVER_CPU} / autocannon CPU ${CLIENT_CPU}` : ', unpinned'}`)
+const cpus = os.cpus()
+const machine = {
+  cpu: cpus[0]?.model.trim() ?? 'unknown',
+  cores: cpus.length,
+  os: `${os.type()} ${os.release()} ${os.arch()}`,
+  memoryGB: Math.round(os.totalmem() / 2 ** 30),
+  loadAverage: os.loadavg(),
+  serverNode: node.version,
+  harnessNode: process.version,
+  autocannon: autocannonVersion,
+  pinned,
+  serverCpu: pinned ? SERVER_CPU : undefined,
+  clientCpu: pinned ? CLIENT_CPU : undefined
+}
+console.log(`machine: ${machineLine(machine)}; load average ${machine.loadAverage.map((n) => n.toFixed(2)).join(' ')}`)
+if (options.table) {
+  console.log(`bench: ${order.length} scenarios × ${options.rounds} round(s), ${options.warmup} s warm-up + ${options.duration} s, ` +
+    `${options.connections} connections${pinned ? `, server CPU ${SERVER_CPU} / autocannon CPU ${CLIENT_CPU}` : ', unpinned'}`)
+}
 
 const runs = []
 const skipped = new Set()
-for (let round = 1; round <= options.rounds; round++) {
+for (let round = 1; options.table && round <= options.rounds; round++) {
   for (const scenario of order) {
     // A scenario that could not load (or boot) once is not retried: rounds stay comparable.
     if (skipped.has(scenario)) continue
@@ -225,30 +266,33 @@ for (let round = 1; round <= options.rounds; round++) {
   }
 }
 
+let overload
+if (options.overload) {
+  console.log(`overload: ${options.quick ? 'quick (proves the harness only)' : 'full'}; bare Fastify, the stock stack and the suite at 2× and 4× their capacity`)
+  // `--overload --scenarios fastify-production` measures only the listed ones of the three.
+  try {
+    overload = await runOverload({ nodeBin: node.bin, cpu: pinned ? SERVER_CPU : undefined, quick: options.quick, health: options.health, only: flags.scenarios?.split(',') })
+  } catch (err) {
+    // The table's numbers are still worth writing.
+    console.error(`overload scenario crashed: ${err.stack}`)
+    process.exitCode = 1
+  }
+}
+
 const date = new Date().toISOString().slice(0, 10)
-const cpus = os.cpus()
+machine.serverNode = runs.find((r) => r.node)?.node ?? node.version
 const meta = {
   date,
   command: `node src/run.js${argv.length ? ' ' + argv.join(' ') : ''}`,
   options,
-  scenarios: order,
-  machine: {
-    cpu: cpus[0]?.model.trim() ?? 'unknown',
-    cores: cpus.length,
-    os: `${os.type()} ${os.release()} ${os.arch()}`,
-    memoryGB: Math.round(os.totalmem() / 2 ** 30),
-    serverNode: runs.find((r) => r.node)?.node ?? node.version,
-    harnessNode: process.version,
-    autocannon: autocannonVersion,
-    pinned,
-    serverCpu: pinned ? SERVER_CPU : undefined,
-    clientCpu: pinned ? CLIENT_CPU : undefined
-  }
+  scenarios: options.table ? order : [],
+  machine,
+  overload
 }
-const summary = summarize(runs, order)
-const md = markdown({ summary, meta, runs })
+const summary = summarize(runs, meta.scenarios)
+const md = markdown({ summary, meta, runs, overload })
 
-const base = flags.out ?? `${date}${options.quick ? '-quick' : ''}${options.node ? `-node${options.node}` : ''}`
+const base = flags.out ?? `${date}${options.quick ? '-quick' : ''}${options.table ? '' : '-overload'}${options.node ? `-node${options.node}` : ''}`
 const resultsDir = path.join(benchDir, 'results')
 mkdirSync(resultsDir, { recursive: true })
 writeFileSync(path.join(resultsDir, `${base}.md`), md)
@@ -258,4 +302,6 @@ console.log('\n' + md)
 console.log(`written: results/${base}.md, results/${base}.json`)
 
 // Skips are expected while packages are unbuilt; a scenario that failed to boot or crashed is not.
-process.exitCode = runs.some((r) => r.status === 'error') ? 1 : 0
+if (runs.some((r) => r.status === 'error') || overload?.scenarios.some((s) => s.status === 'error')) process.exitCode = 1
+// Everything is written; a socket the kernel has not finished closing must not keep the CLI waiting.
+process.exit()

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process'
+import http from 'node:http'
+import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 
 const serverPath = fileURLToPath(new URL('./server.js', import.meta.url))
@@ -8,16 +10,17 @@ const STATS_TIMEOUT = 10_000
 // One scenario server as a child process: pinned with taskset when asked, stdout to /dev/null (so
 // every scenario's logs cost a real write, as in production, and go nowhere), IPC for the rest.
 export class ServerProcess {
-  constructor ({ scenario, nodeBin, cpu }) {
+  constructor ({ scenario, nodeBin, cpu, env = {} }) {
     const args = [serverPath, scenario, '0']
     const [command, argv] = cpu === undefined
       ? [nodeBin, args]
       : ['taskset', ['-c', String(cpu), nodeBin, ...args]]
     this.stderr = ''
     this.exited = false
+    this.spawnedAt = performance.now()
     this.child = spawn(command, argv, {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: { ...process.env, NODE_ENV: 'production', BENCH_PINNED: undefined }
+      env: { ...process.env, NODE_ENV: 'production', BENCH_PINNED: undefined, ...env }
     })
     this.child.stderr.setEncoding('utf8')
     this.child.stderr.on('data', (chunk) => {
@@ -75,6 +78,24 @@ export class ServerProcess {
         finish(err)
       }
     })
+  }
+
+  // Milliseconds from spawn to the first 2xx answer to GET `path`, on a fresh connection each try: what
+  // an orchestrator waits for before it sends traffic to a new (or restarted) instance.
+  async firstOk (host, port, path) {
+    for (let attempt = 0; ; attempt++) {
+      const status = await new Promise((resolve) => {
+        const req = http.get({ host, port, path, agent: false, timeout: 5_000 }, (res) => {
+          res.resume()
+          res.on('end', () => resolve(res.statusCode))
+        })
+        req.on('timeout', () => req.destroy(new Error('timeout')))
+        req.on('error', () => resolve(0))
+      })
+      if (status >= 200 && status < 300) return performance.now() - this.spawnedAt
+      if (attempt >= 50 || this.exited) throw new Error(`no 2xx from GET ${path} after ${attempt + 1} tries (last: ${status || 'no answer'})`)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
   }
 
   async kill () {

@@ -9,7 +9,9 @@ export default async function start ({ port }) {
   const app = Fastify(serverOptions())
   await app.register(production, {
     security: { rateLimit: { ...RATE_LIMIT } },
-    metrics: { token: 'bench-token' }
+    metrics: { token: 'bench-token' },
+    // `--health '{"maxEventLoopDelay":200}'` tries other load-shedding settings (overload scenario).
+    ...(process.env.BENCH_HEALTH_OPTIONS ? { health: JSON.parse(process.env.BENCH_HEALTH_OPTIONS) } : {})
   })
   return listenFastify(app, port)
 }
