@@ -1,11 +1,40 @@
+/** A route's own rate limit, and its optional slow-down (see @fastify-production/security). */
+export interface RouteRateLimit {
+  /** Requests allowed per client per window; the next ones are answered 429. */
+  max: number
+  /** Length of the window: milliseconds, or a string such as `'1 minute'`. */
+  timeWindow: number | string
+  /** Requests per window answered at once; each request past it waits `delayMs` more. @default undefined (no slow-down) */
+  delayAfter?: number
+  /** Milliseconds added per request past `delayAfter`. @default 500 */
+  delayMs?: number
+  /** Longest wait of one request, in milliseconds. @default 5000 */
+  maxDelayMs?: number
+}
+
+/** A route's input guard, merged over the global `inputGuard` of @fastify-production/security. */
+export interface RouteInputGuard {
+  /** Refuse operator and prototype keys in object bodies (JSON). @default true */
+  body?: boolean
+  /** Refuse operator and prototype keys in the query string. @default false */
+  query?: boolean
+  /** `'refuse'`: a query parameter the schema does not declare, sent twice, is answered 400. @default 'allow' */
+  repeatedQuery?: 'allow' | 'refuse'
+}
+
 /**
  * The suite's own per-route settings, under one route-config key no other plugin uses:
  * `config: { production: { rateLimit: 'strict', accessLog: false } }`. Declared here, once, so
  * every package reads the same vocabulary and none claims a key another plugin owns.
  */
 export interface ProductionRouteConfig {
-  /** security: `false` (not limited), a tier name (`'strict'`), or this route's own `{ max, timeWindow }`. @default the global limit */
-  rateLimit?: false | string | { max: number, timeWindow: number | string }
+  /**
+   * security: `false` (not limited), a tier name (`'strict'`), or this route's own `{ max, timeWindow }`,
+   * optionally slowed down before the limit (`delayAfter`, `delayMs`, `maxDelayMs`). @default the global limit
+   */
+  rateLimit?: false | string | RouteRateLimit
+  /** security: refuse operator (`$`, `.`) and prototype keys in the body and query; `false` turns it off. @default the global `inputGuard` */
+  inputGuard?: false | RouteInputGuard
   /** security: `'page'` for HTML routes, `false` for no security headers. @default 'api' */
   headers?: 'api' | 'page' | false
   /** logging: `false` writes no access line for this route (probes, /metrics). @default true */

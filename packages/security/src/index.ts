@@ -1,20 +1,21 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, RouteOptions } from 'fastify'
-import { MetricsCap, find, problems, trustsEveryProxy } from '@fastify-production/core'
+import { MetricsCap, find, lifecycle, problems, trustsEveryProxy } from '@fastify-production/core'
 import { codes } from './errors.js'
 import { foreignPlugins, leftToOthersLine, refuseExplicitConflicts, refuseLateConflicts, RATE_LIMIT } from './foreign-plugins.js'
 import { buildOnRequest, buildOnSend } from './hooks.js'
 import { resolveOptions, type RedisClient, type SecurityOptions } from './options.js'
 import { RateLimiter } from './rate-limit.js'
 import { connectRedis, type OwnedRedis } from './redis-connection.js'
-import { checkForeignRateLimit, kRouteState, routeState, type RouteState } from './route-config.js'
+import { checkForeignRateLimit, inputGuardFor, kRouteState, routeState, type RouteState } from './route-config.js'
+import { buildInputGuard, guardPlan } from './input-guard.js'
 import { ThrottledWarn } from './throttled-warn.js'
 
 const securityPlugin: FastifyPluginAsync<SecurityOptions> = async function security (fastify, options) {
   const before = foreignPlugins(fastify)
   const resolved = resolveOptions(options, { headers: before.helmet, rateLimit: before.rateLimit })
   refuseExplicitConflicts(before, resolved.given)
-  const { headers, cors, rateLimit } = resolved
+  const { headers, cors, rateLimit, inputGuard } = resolved
   if (rateLimit !== undefined && process.env.NODE_ENV === 'production' && trustsEveryProxy(fastify)) {
     throw new codes.FP_ERR_SECURITY_TRUST_PROXY()
   }
@@ -28,6 +29,12 @@ const securityPlugin: FastifyPluginAsync<SecurityOptions> = async function secur
     if (typeof redis === 'string') owned = await connectRedis(redis, (err, msg) => { warning.warn(err, msg) })
     limiter = new RateLimiter(rateLimit, warning, owned === undefined ? redis as RedisClient | undefined : owned.client, writer)
   }
+  // Slowed-down requests wait on timers: they go on as soon as a shutdown starts (draining, or a
+  // close without drain), so no drain waits for a delay and no delay outlives the server.
+  const delays = limiter?.delays
+  const stopDelays = delays === undefined
+    ? undefined
+    : lifecycle(fastify).on((state) => { if (state !== 'ready') delays.end() })
   const leftLine = leftToOthersLine(before)
   fastify.addHook('onReady', async function securityReady () {
     refuseLateConflicts(foreignPlugins(fastify), { headers: headers !== undefined, cors: cors !== undefined, rateLimit: limiter !== undefined })
@@ -36,6 +43,7 @@ const securityPlugin: FastifyPluginAsync<SecurityOptions> = async function secur
     if (metrics !== undefined) limiter?.useMetrics(metrics)
   })
   fastify.addHook('onClose', async function securityClose () {
+    stopDelays?.()
     limiter?.close()
     owned?.close()
   })
@@ -45,6 +53,12 @@ const securityPlugin: FastifyPluginAsync<SecurityOptions> = async function secur
   fastify.addHook('onRoute', function securityRoute (this: FastifyInstance, route) {
     checkForeignRateLimit(route, this.hasPlugin(RATE_LIMIT))
     route.config = { ...route.config, [kRouteState]: routeState(route, headers, limiter) ?? fallback } as typeof route.config
+    // Only routes whose input can carry keys the client chose get the hook; the rest pay nothing.
+    const plan = guardPlan(route, inputGuardFor(route, inputGuard))
+    if (plan !== undefined) {
+      const own = route.preValidation
+      route.preValidation = [...(own === undefined ? [] : Array.isArray(own) ? own : [own]), buildInputGuard(plan, writer)]
+    }
   })
   // Routes declared before this plugin (the umbrella registers health and metrics first, whose
   // probes say production.rateLimit: false) never passed through onRoute: resolve their config on first use.
@@ -78,6 +92,7 @@ export default security
 
 export type {
   SecurityOptions,
+  InputGuardOptions,
   HeadersOptions,
   CorsOptions,
   RateLimitOptions,

@@ -6,13 +6,20 @@ import { codes } from './errors.js'
 import { buildHeaderSets, type HeaderSets } from './headers.js'
 import { compileCors, type ResolvedCors } from './cors.js'
 import { parseTimeWindow } from './time-window.js'
+import { MAX_DELAY_MS, resolveDelay, type Delay } from './slow-down.js'
 
 const Policy = Type.Union([Type.Literal('open'), Type.Literal('closed')])
 const TimeWindow = Type.Union([Type.Integer({ minimum: 1 }), Type.String({ minLength: 1 })])
+const DelayKeys = {
+  delayAfter: Type.Optional(Type.Integer({ minimum: 0 })),
+  delayMs: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_DELAY_MS })),
+  maxDelayMs: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_DELAY_MS }))
+}
 const Tier = Type.Object({
   max: Type.Integer({ minimum: 1 }),
   timeWindow: TimeWindow,
-  onStoreError: Type.Optional(Policy)
+  onStoreError: Type.Optional(Policy),
+  ...DelayKeys
 }, { additionalProperties: false })
 
 const HeadersSchema = Type.Object({
@@ -44,21 +51,30 @@ const RateLimitSchema = Type.Object({
   redisPrefix: Type.Optional(Type.String()),
   storeTimeout: Type.Optional(Type.Integer({ minimum: 1 })),
   maxKeys: Type.Optional(Type.Integer({ minimum: 1 })),
-  addHeaders: Type.Optional(Type.Boolean())
+  addHeaders: Type.Optional(Type.Boolean()),
+  ...DelayKeys
+}, { additionalProperties: false })
+
+const InputGuardSchema = Type.Object({
+  body: Type.Optional(Type.Boolean()),
+  query: Type.Optional(Type.Boolean()),
+  repeatedQuery: Type.Optional(Type.Union([Type.Literal('allow'), Type.Literal('refuse')]))
 }, { additionalProperties: false })
 
 // Each section is `false` or an object, checked on its own so errors point inside the object.
 const OptionsSchema = Type.Object({
   headers: Type.Optional(Type.Unknown()),
   cors: Type.Optional(Type.Unknown()),
-  rateLimit: Type.Optional(Type.Unknown())
+  rateLimit: Type.Optional(Type.Unknown()),
+  inputGuard: Type.Optional(Type.Unknown())
 }, { additionalProperties: false })
 
 const ACCEPTED: Record<string, string> = {
   headers: 'false or { api?: helmet options, page?: helmet options, cacheControl?: string | false }',
   cors: 'false or { origins: (string | RegExp)[], credentials?, methods?, allowedHeaders?, exposedHeaders?, maxAge?, strict?, allowNullOrigin? }',
-  rateLimit: 'false or { max?, timeWindow?, global?, onStoreError?: "open" | "closed", tiers?, keyGenerator?, redis?, redisPrefix?, storeTimeout?, maxKeys?, addHeaders? }',
-  '(root)': '{ headers?, cors?, rateLimit? }'
+  rateLimit: 'false or { max?, timeWindow?, global?, onStoreError?: "open" | "closed", tiers?, keyGenerator?, redis?, redisPrefix?, storeTimeout?, maxKeys?, addHeaders?, delayAfter?, delayMs?, maxDelayMs? }',
+  inputGuard: 'false or { body?: boolean, query?: boolean, repeatedQuery?: "allow" | "refuse" }',
+  '(root)': '{ headers?, cors?, rateLimit?, inputGuard? }'
 }
 
 /** What a store failure or timeout does: let the request through, or answer 503. */
@@ -74,6 +90,22 @@ export interface RateLimitTier {
   timeWindow: TimeWindow
   /** Policy when the store fails or is slower than `storeTimeout`. @default the global `onStoreError`; `'closed'` for `strict` */
   onStoreError?: StorePolicy
+  /** Slow down before refusing: requests per window answered at once; each one past it waits `delayMs` more, until `max` answers 429. Below `max`. @default undefined (no slow-down) */
+  delayAfter?: number
+  /** Milliseconds added per request past `delayAfter` (the 3rd request past it waits 3 × delayMs). @default 500 */
+  delayMs?: number
+  /** Longest wait of one request, in milliseconds. @default 5000 */
+  maxDelayMs?: number
+}
+
+/** Refusal of operator and prototype keys in request input; see the README's "Hostile input". */
+export interface InputGuardOptions {
+  /** Refuse keys starting with `$`, containing `.`, or named `__proto__`, `constructor`, `prototype`, anywhere in object bodies (JSON) the schema leaves free-form. @default true */
+  body?: boolean
+  /** The same refusal for the query string's free-form keys. @default false */
+  query?: boolean
+  /** `'refuse'`: a query parameter the route's schema does not declare, sent more than once, is answered 400 instead of reaching the handler as an array. @default 'allow' */
+  repeatedQuery?: 'allow' | 'refuse'
 }
 
 /** The subset of an ioredis client this package uses. */
@@ -133,6 +165,12 @@ export interface RateLimitOptions {
   maxKeys?: number
   /** Send `ratelimit-*` headers on every limited response, not only on 429; clients see their budget before they hit it. @default true */
   addHeaders?: boolean
+  /** Slow down the global limit before refusing: requests per window answered at once; each one past it waits `delayMs` more. Below `max`. @default undefined (no slow-down) */
+  delayAfter?: number
+  /** Milliseconds added per request past `delayAfter`. @default 500 */
+  delayMs?: number
+  /** Longest wait of one request, in milliseconds. @default 5000 */
+  maxDelayMs?: number
 }
 
 export interface SecurityOptions {
@@ -142,6 +180,8 @@ export interface SecurityOptions {
   cors?: false | CorsOptions
   /** Rate limiting. @default { max: 100, timeWindow: '1 minute' } (off when @fastify/rate-limit is registered before) */
   rateLimit?: false | RateLimitOptions
+  /** Refusal of operator and prototype keys in bodies and queries; `false` turns it off (routes may still turn it on). @default { body: true, query: false, repeatedQuery: 'allow' } */
+  inputGuard?: false | InputGuardOptions
 }
 
 export interface ResolvedTier {
@@ -149,7 +189,11 @@ export interface ResolvedTier {
   max: number
   windowMs: number
   onStoreError: StorePolicy
+  /** The slow-down before the limit, when configured. */
+  delay: Delay | undefined
 }
+
+export type ResolvedInputGuard = Required<InputGuardOptions>
 
 export interface ResolvedRateLimit {
   global: ResolvedTier
@@ -167,6 +211,7 @@ export interface ResolvedSecurityOptions {
   headers: HeaderSets | undefined
   cors: ResolvedCors | undefined
   rateLimit: ResolvedRateLimit | undefined
+  inputGuard: ResolvedInputGuard
   /** The sections the caller gave as an object (not left out, not `false`). */
   given: { headers: boolean, cors: boolean, rateLimit: boolean }
 }
@@ -203,21 +248,24 @@ function resolveRateLimit (given: Static<typeof RateLimitSchema>): ResolvedRateL
     throw optionError('rateLimit.redis', 'must be an ioredis client or a redis:// / rediss:// URL')
   }
   const onStoreError = given.onStoreError ?? 'open'
+  const max = given.max ?? 100
   const global: ResolvedTier = {
     name: 'global',
-    max: given.max ?? 100,
+    max,
     windowMs: given.timeWindow === undefined ? 60_000 : windowOf('rateLimit.timeWindow', given.timeWindow),
-    onStoreError
+    onStoreError,
+    delay: resolveDelay(given, max, (key, what) => optionError(`rateLimit.${key}`, what))
   }
   const tiers = new Map<string, ResolvedTier>()
-  tiers.set('strict', { name: 'strict', max: 5, windowMs: 60_000, onStoreError: 'closed' })
+  tiers.set('strict', { name: 'strict', max: 5, windowMs: 60_000, onStoreError: 'closed', delay: undefined })
   for (const [name, tier] of Object.entries(given.tiers ?? {})) {
     if (name === 'global') throw optionError('rateLimit.tiers.global', 'is reserved; set rateLimit.max and rateLimit.timeWindow instead')
     tiers.set(name, {
       name,
       max: tier.max,
       windowMs: windowOf(`rateLimit.tiers.${name}.timeWindow`, tier.timeWindow),
-      onStoreError: tier.onStoreError ?? (name === 'strict' ? 'closed' : onStoreError)
+      onStoreError: tier.onStoreError ?? (name === 'strict' ? 'closed' : onStoreError),
+      delay: resolveDelay(tier, tier.max, (key, what) => optionError(`rateLimit.tiers.${name}.${key}`, what))
     })
   }
   return {
@@ -251,16 +299,25 @@ function section<T> (schema: TSchema, value: unknown, name: string): T | false |
   return check<T>(schema, value, name)
 }
 
+const GUARD_OFF: ResolvedInputGuard = { body: false, query: false, repeatedQuery: 'allow' }
+
+function resolveInputGuard (given: InputGuardOptions | false | undefined): ResolvedInputGuard {
+  if (given === false) return GUARD_OFF
+  return { body: given?.body ?? true, query: given?.query ?? false, repeatedQuery: given?.repeatedQuery ?? 'allow' }
+}
+
 /** Validates the options; a section left out defaults to off when `leftToOthers` says the app's plugin does it. */
 export function resolveOptions (options: unknown, leftToOthers: LeftToOthers = { headers: false, rateLimit: false }): ResolvedSecurityOptions {
-  const opts = check<{ headers?: unknown, cors?: unknown, rateLimit?: unknown }>(OptionsSchema, options, '(root)')
+  const opts = check<{ headers?: unknown, cors?: unknown, rateLimit?: unknown, inputGuard?: unknown }>(OptionsSchema, options, '(root)')
   const headers = section<Static<typeof HeadersSchema>>(HeadersSchema, opts.headers, 'headers')
   const cors = section<Static<typeof CorsSchema>>(CorsSchema, opts.cors, 'cors')
   const rateLimit = section<Static<typeof RateLimitSchema>>(RateLimitSchema, opts.rateLimit, 'rateLimit')
+  const inputGuard = section<InputGuardOptions>(InputGuardSchema, opts.inputGuard, 'inputGuard')
   return {
     headers: headers === false || (headers === undefined && leftToOthers.headers) ? undefined : buildHeaderSets(headers ?? {}),
     cors: cors === false || cors === undefined ? undefined : compileCors(cors as CorsOptions),
     rateLimit: rateLimit === false || (rateLimit === undefined && leftToOthers.rateLimit) ? undefined : resolveRateLimit(rateLimit ?? {}),
+    inputGuard: resolveInputGuard(inputGuard),
     given: { headers: typeof headers === 'object', cors: typeof cors === 'object', rateLimit: typeof rateLimit === 'object' }
   }
 }

@@ -5,6 +5,7 @@ import { MemoryStore } from './memory-store.js'
 import { RedisStore } from './redis-store.js'
 import type { RedisClient, ResolvedRateLimit, ResolvedTier } from './options.js'
 import type { ThrottledWarn } from './throttled-warn.js'
+import { Delays, delayOf, type Delay } from './slow-down.js'
 
 export interface Limiter {
   readonly tier: ResolvedTier
@@ -27,6 +28,9 @@ export class RateLimiter {
   private readonly writer: ProblemWriter
   private limited: CounterLike | undefined
   private storeErrors: CounterLike | undefined
+  private delayed: CounterLike | undefined
+  /** Requests waiting out a slow-down. */
+  readonly delays = new Delays()
 
   constructor (options: ResolvedRateLimit, warning: ThrottledWarn, redis: RedisClient | undefined, writer: ProblemWriter) {
     this.options = options
@@ -56,10 +60,10 @@ export class RateLimiter {
    * A limiter of its own for one route's `{ max, timeWindow }`. The HEAD route Fastify adds for a
    * GET carries the same config object: it shares the GET's counter.
    */
-  forRoute (url: string, routeName: string, spec: object, max: number, windowMs: number): Limiter {
+  forRoute (url: string, routeName: string, spec: object, max: number, windowMs: number, delay: Delay | undefined): Limiter {
     const known = this.routes.get(url)
     if (known?.spec === spec) return known.limiter
-    const limiter = this.create({ name: 'route', max, windowMs, onStoreError: this.options.global.onStoreError }, `route:${routeName}`)
+    const limiter = this.create({ name: 'route', max, windowMs, onStoreError: this.options.global.onStoreError, delay }, `route:${routeName}`)
     this.routes.set(url, { spec, limiter })
     return limiter
   }
@@ -67,6 +71,10 @@ export class RateLimiter {
   useMetrics (metrics: MetricsCapability): void {
     this.limited = metrics.counter({ name: 'http_requests_rate_limited_total', help: 'Requests answered 429 by the rate limiter', labelNames: ['tier'] })
     this.storeErrors = metrics.counter({ name: 'rate_limit_store_errors_total', help: 'Rate-limit store calls that failed or timed out', labelNames: ['tier'] })
+    // Only apps that slow down get the series: every limiter, route limits included, exists by onReady.
+    if (this.limiters.some((limiter) => limiter.tier.delay !== undefined)) {
+      this.delayed = metrics.counter({ name: 'http_requests_delayed_total', help: 'Requests slowed down before the rate limit (delayAfter)', labelNames: ['tier'] })
+    }
   }
 
   check (request: FastifyRequest, reply: FastifyReply, limiter: Limiter, done: HookHandlerDoneFunction): void {
@@ -101,6 +109,17 @@ export class RateLimiter {
         .header('ratelimit-remaining', String(max - count))
         .header('ratelimit-reset', reset)
     }
+    // The same count gives both verdicts: no second store call for the slow-down.
+    const delay = limiter.tier.delay
+    if (delay !== undefined && count > delay.after && this.delays.wait(delayOf(delay, count), (early) => {
+      // Cut short by a shutdown: served, then the keep-alive connection closes, so a close does not
+      // wait for it (a request already routed when the close began gets no `Connection: close` from Fastify).
+      if (early && request.raw.httpVersionMajor < 2) reply.header('connection', 'close')
+      done()
+    })) {
+      this.delayed?.inc({ tier: limiter.tier.name })
+      return
+    }
     done()
   }
 
@@ -119,6 +138,7 @@ export class RateLimiter {
   }
 
   close (): void {
+    this.delays.end()
     for (const limiter of this.limiters) limiter.memory?.close()
   }
 }

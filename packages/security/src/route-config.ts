@@ -4,6 +4,8 @@ import { codes } from './errors.js'
 import type { HeaderList, HeaderSets } from './headers.js'
 import type { Limiter, RateLimiter } from './rate-limit.js'
 import { parseTimeWindow } from './time-window.js'
+import { resolveDelay } from './slow-down.js'
+import type { ResolvedInputGuard } from './options.js'
 
 /** What one route gets, computed once when the route is added. */
 export interface RouteState {
@@ -13,7 +15,7 @@ export interface RouteState {
 
 export const kRouteState = Symbol('fastify-production.security.route')
 
-function routeName (route: RouteOptions): string {
+export function routeName (route: RouteOptions): string {
   return `${Array.isArray(route.method) ? route.method.join(',') : route.method} ${route.url}`
 }
 
@@ -37,13 +39,39 @@ function limiterFor (route: RouteOptions, limiter: RateLimiter | undefined, rate
     }
     return tier
   }
-  const spec = rateLimit as { max?: unknown, timeWindow?: unknown } | null
+  const spec = rateLimit as { max?: unknown, timeWindow?: unknown, delayAfter?: unknown, delayMs?: unknown, maxDelayMs?: unknown } | null
   const max = spec?.max
   const windowMs = typeof spec?.timeWindow === 'number' || typeof spec?.timeWindow === 'string' ? parseTimeWindow(spec.timeWindow) : undefined
-  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || windowMs === undefined) {
-    throw new codes.FP_ERR_SECURITY_ROUTE_CONFIG(routeName(route), "config.production.rateLimit must be false, a tier name, or { max: integer >= 1, timeWindow: ms or '1 minute' }")
+  const unknown = spec === null || typeof spec !== 'object' ? undefined : Object.keys(spec).find((key) => !ROUTE_LIMIT_KEYS.has(key))
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || windowMs === undefined || unknown !== undefined) {
+    throw new codes.FP_ERR_SECURITY_ROUTE_CONFIG(routeName(route), "config.production.rateLimit must be false, a tier name, or { max: integer >= 1, timeWindow: ms or '1 minute', delayAfter?, delayMs?, maxDelayMs? }" +
+      (unknown === undefined ? '' : `; "${unknown}" is not one of its keys`))
   }
-  return limiter.forRoute(route.url, routeName(route), spec as object, max, windowMs)
+  const delay = resolveDelay(spec as object, max, (key, what) => new codes.FP_ERR_SECURITY_ROUTE_CONFIG(routeName(route), `config.production.rateLimit.${key} ${what}`))
+  return limiter.forRoute(route.url, routeName(route), spec as object, max, windowMs, delay)
+}
+
+const ROUTE_LIMIT_KEYS = new Set(['max', 'timeWindow', 'delayAfter', 'delayMs', 'maxDelayMs'])
+const GUARD_KEYS = new Set(['body', 'query', 'repeatedQuery'])
+
+/** The route's input guard: the global one, with the route's `config.production.inputGuard` over it. */
+export function inputGuardFor (route: RouteOptions, global: ResolvedInputGuard): ResolvedInputGuard {
+  const choice = productionConfig(route.config)?.inputGuard as unknown
+  if (choice === undefined) return global
+  if (choice === false) return { body: false, query: false, repeatedQuery: 'allow' }
+  const given = choice as { body?: unknown, query?: unknown, repeatedQuery?: unknown } | null
+  if (given === null || typeof given !== 'object' || Array.isArray(given) ||
+    Object.keys(given).some((key) => !GUARD_KEYS.has(key)) ||
+    (given.body !== undefined && typeof given.body !== 'boolean') ||
+    (given.query !== undefined && typeof given.query !== 'boolean') ||
+    (given.repeatedQuery !== undefined && given.repeatedQuery !== 'allow' && given.repeatedQuery !== 'refuse')) {
+    throw new codes.FP_ERR_SECURITY_ROUTE_CONFIG(routeName(route), "config.production.inputGuard must be false or { body?: boolean, query?: boolean, repeatedQuery?: 'allow' | 'refuse' }")
+  }
+  return {
+    body: given.body ?? global.body,
+    query: given.query ?? global.query,
+    repeatedQuery: given.repeatedQuery ?? global.repeatedQuery
+  } as ResolvedInputGuard
 }
 
 /**

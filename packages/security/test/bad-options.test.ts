@@ -29,7 +29,15 @@ const bad: Array<[string, unknown, RegExp]> = [
   ['a keyGenerator that is not a function', { rateLimit: { keyGenerator: 'ip' } }, /rateLimit\.keyGenerator: must be a function/],
   ['redis that is neither a client nor a URL', { rateLimit: { redis: { get () {} } } }, /rateLimit\.redis: must be an ioredis client/],
   ['redis as a URL of another scheme', { rateLimit: { redis: 'http://127.0.0.1:6379' } }, /rateLimit\.redis: must be an ioredis client/],
-  ['storeTimeout of zero', { rateLimit: { storeTimeout: 0 } }, /rateLimit\.storeTimeout/]
+  ['storeTimeout of zero', { rateLimit: { storeTimeout: 0 } }, /rateLimit\.storeTimeout/],
+  ['delayMs without delayAfter', { rateLimit: { delayMs: 100 } }, /rateLimit\.delayMs: needs delayAfter/],
+  ['maxDelayMs without delayAfter', { rateLimit: { tiers: { search: { max: 5, timeWindow: 1000, maxDelayMs: 100 } } } }, /rateLimit\.tiers\.search\.maxDelayMs: needs delayAfter/],
+  ['delayAfter not below max', { rateLimit: { max: 10, delayAfter: 10 } }, /rateLimit\.delayAfter: must be below max \(10\)/],
+  ['a negative delayAfter', { rateLimit: { delayAfter: -1 } }, /rateLimit\.delayAfter/],
+  ['a delayMs past the timer limit', { rateLimit: { delayAfter: 1, delayMs: 2 ** 31 } }, /rateLimit\.delayMs/],
+  ['inputGuard that is not false or an object', { inputGuard: true }, /inputGuard: must be false or an object/],
+  ['an unknown inputGuard key', { inputGuard: { params: true } }, /inputGuard\.params: is not a known option/],
+  ['repeatedQuery that is not allow or refuse', { inputGuard: { repeatedQuery: 'deny' } }, /inputGuard\.repeatedQuery/]
 ]
 
 for (const [name, options, mentions] of bad) {

@@ -10,7 +10,21 @@ const bad: Array<[string, Record<string, unknown>, RegExp]> = [
   ['a limit with a window of another type', { rateLimit: { max: 1, timeWindow: true } }, /config\.production\.rateLimit must be/],
   ['rateLimit null', { rateLimit: null }, /config\.production\.rateLimit must be/],
   ['an unknown headers policy', { headers: 'html' }, /config\.production\.headers must be 'api', 'page' or false/],
-  ['headers null', { headers: null }, /config\.production\.headers must be/]
+  ['headers null', { headers: null }, /config\.production\.headers must be/],
+  ['a limit with an unknown key', { rateLimit: { max: 1, timeWindow: 1000, delay: 5 } }, /"delay" is not one of its keys/],
+  ['a slow-down without delayAfter', { rateLimit: { max: 5, timeWindow: 1000, delayMs: 10 } }, /config\.production\.rateLimit\.delayMs needs delayAfter/],
+  ['maxDelayMs without delayAfter', { rateLimit: { max: 5, timeWindow: 1000, maxDelayMs: 10 } }, /config\.production\.rateLimit\.maxDelayMs needs delayAfter/],
+  ['a fractional delayAfter', { rateLimit: { max: 5, timeWindow: 1000, delayAfter: 1.5 } }, /rateLimit\.delayAfter must be an integer >= 0/],
+  ['delayAfter at max', { rateLimit: { max: 5, timeWindow: 1000, delayAfter: 5 } }, /rateLimit\.delayAfter must be below max \(5\)/],
+  ['a delayMs of zero', { rateLimit: { max: 5, timeWindow: 1000, delayAfter: 1, delayMs: 0 } }, /rateLimit\.delayMs must be an integer from 1/],
+  ['a maxDelayMs as a string', { rateLimit: { max: 5, timeWindow: 1000, delayAfter: 1, maxDelayMs: '1s' } }, /rateLimit\.maxDelayMs must be an integer from 1/],
+  ['inputGuard true', { inputGuard: true }, /config\.production\.inputGuard must be false or \{ body\?/],
+  ['inputGuard null', { inputGuard: null }, /config\.production\.inputGuard must be/],
+  ['inputGuard as an array', { inputGuard: [] }, /config\.production\.inputGuard must be/],
+  ['an unknown inputGuard key', { inputGuard: { params: true } }, /config\.production\.inputGuard must be/],
+  ['inputGuard.body not a boolean', { inputGuard: { body: 'yes' } }, /config\.production\.inputGuard must be/],
+  ['inputGuard.query not a boolean', { inputGuard: { query: 1 } }, /config\.production\.inputGuard must be/],
+  ['inputGuard.repeatedQuery not allow or refuse', { inputGuard: { repeatedQuery: 'deny' } }, /config\.production\.inputGuard must be/]
 ]
 
 for (const [name, production, mentions] of bad) {
