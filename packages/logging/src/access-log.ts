@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { productionConfig, resetByClient } from '@fastify-production/core'
 import { jsonString, type DirectLine } from './direct-line.js'
+import type { TraceIds } from './trace.js'
 
 const CENSOR = '[REDACTED]'
 
@@ -46,6 +47,24 @@ export function queryRedactor (keys: ReadonlySet<string>): (url: string) => stri
   }
 }
 
+type RouteConfig = FastifyRequest['routeOptions']['config'] | undefined
+
+/**
+ * A function returning the request's route config. `request.routeOptions` builds a dozen-field
+ * object on every read (and asks the router about version constraints); the config is read here
+ * from the route context Fastify keeps on the request, under a symbol found by its description on
+ * the first request (a test pins it against the installed Fastify). A request without it (another
+ * Fastify copy) goes through routeOptions.
+ */
+export function routeConfigReader (): (request: FastifyRequest) => RouteConfig {
+  let kContext: symbol | undefined
+  return function routeConfig (request) {
+    kContext ??= Object.getOwnPropertySymbols(request).find((s) => s.description === 'fastify.context')
+    const context = kContext === undefined ? undefined : (request as unknown as Record<symbol, { config?: RouteConfig } | undefined>)[kContext]
+    return context === undefined ? request.routeOptions.config : context.config
+  }
+}
+
 function contentLength (value: unknown): number | undefined {
   return value === undefined ? undefined : Number(value)
 }
@@ -55,8 +74,26 @@ function jsonNumber (value: number): string {
   return Number.isFinite(value) ? String(value) : 'null'
 }
 
+// Below it, the digits of `micros` with a point before the last three are exactly what String()
+// writes for micros / 1000 (a test compares them); past it (11 days) String() is used.
+const FAST_MICROS = 1e12
+
+/**
+ * `micros / 1000` as JSON writes it, for a whole number of microseconds: a double's shortest form
+ * (String()) costs about ten times the integer's.
+ */
+export function jsonMillis (micros: number): string {
+  if (!(micros >= 0 && micros < FAST_MICROS)) return jsonNumber(micros / 1000)
+  const whole = Math.floor(micros / 1000)
+  const frac = micros - whole * 1000
+  if (frac === 0) return String(whole)
+  if (frac % 100 === 0) return `${whole}.${frac / 100}`
+  if (frac % 10 === 0) return `${whole}.${frac < 100 ? '0' : ''}${frac / 10}`
+  return `${whole}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}`
+}
+
 /** The keys of the access line, in order. */
-export const ACCESS_LINE_KEYS: readonly string[] = Object.freeze(['method', 'route', 'url', 'statusCode', 'responseTime', 'contentLength', 'aborted'])
+export const ACCESS_LINE_KEYS: readonly string[] = Object.freeze(['trace_id', 'span_id', 'method', 'route', 'url', 'statusCode', 'responseTime', 'contentLength', 'aborted'])
 export const ACCESS_LINE_MESSAGE = 'request completed'
 
 export type AccessLineWriter = (request: FastifyRequest, reply: FastifyReply) => void
@@ -69,6 +106,11 @@ export interface AccessLog {
    * or during the answer), the access line is written then, with `aborted: true`.
    */
   watch: (reply: FastifyReply) => void
+  /**
+   * From now on the line carries `trace_id`/`span_id` from `idsOf(request)` as fields of its own
+   * (used once the trace mixin puts each line's span on it: the access line's is the request's).
+   */
+  traceWith: (idsOf: (request: FastifyRequest) => TraceIds | undefined) => void
 }
 
 // On the raw response: the reply whose line is still to be written, null once it was.
@@ -88,22 +130,29 @@ export function accessLineWriter (queryKeys: ReadonlySet<string>, direct?: Direc
   const redactUrl = queryRedactor(queryKeys)
   // One per writer: two writers on one app (a test's) each write their own line.
   const kPending = Symbol('fastify-production.logging.pending-access-line')
+  let traceOf: ((request: FastifyRequest) => TraceIds | undefined) | undefined
+  const routeConfig = routeConfigReader()
 
   function writeLine (request: FastifyRequest, reply: FastifyReply, aborted: boolean): void {
-    const config = request.routeOptions.config
+    const config = routeConfig(request)
     if (productionConfig(config)?.accessLog === false) return
     const sent = !aborted || reply.raw.headersSent
     const statusCode = sent ? reply.statusCode : undefined
     const route = config?.url
     const url = redactUrl(request.url)
     // Microsecond precision is plenty and keeps the line short.
-    const responseTime = Math.round(reply.elapsedTime * 1000) / 1000
+    const micros = Math.round(reply.elapsedTime * 1000)
     const length = sent ? contentLength(reply.getHeader('content-length')) : undefined
+    const ids = traceOf?.(request)
     if (direct !== undefined) {
-      const fields = `,"method":${jsonString(request.method)}${route === undefined ? '' : `,"route":${jsonString(route)}`},"url":${jsonString(url)}${statusCode === undefined ? '' : `,"statusCode":${statusCode}`},"responseTime":${jsonNumber(responseTime)}${length === undefined ? '' : `,"contentLength":${jsonNumber(length)}`}${aborted ? ',"aborted":true' : ''}`
-      if (direct(request.log, 'info', fields)) return
+      // Trace ids are lower-case hex (checked by the OpenTelemetry API or parseTraceparent()).
+      const trace = ids === undefined ? '' : `,"trace_id":"${ids.traceId}","span_id":"${ids.spanId}"`
+      const fields = `${trace},"method":${jsonString(request.method)}${route === undefined ? '' : `,"route":${jsonString(route)}`},"url":${jsonString(url)}${statusCode === undefined ? '' : `,"statusCode":${statusCode}`},"responseTime":${jsonMillis(micros)}${length === undefined ? '' : `,"contentLength":${jsonNumber(length)}`}${aborted ? ',"aborted":true' : ''}`
+      if (direct(request.log, 'info', fields, traceOf !== undefined)) return
     }
-    const line = { method: request.method, route, url, statusCode, responseTime, contentLength: length }
+    const fields = { method: request.method, route, url, statusCode, responseTime: micros / 1000, contentLength: length }
+    // Both keys, undefined or not, so that they override the trace mixin's (the span active now).
+    const line = traceOf === undefined ? fields : { trace_id: ids?.traceId, span_id: ids?.spanId, ...fields }
     request.log.info(aborted ? { ...line, aborted } : line, ACCESS_LINE_MESSAGE)
   }
 
@@ -122,6 +171,9 @@ export function accessLineWriter (queryKeys: ReadonlySet<string>, direct?: Direc
       if (res[kPending] === null) return
       res[kPending] = null
       writeLine(request, reply, resetByClient(request.raw))
+    },
+    traceWith (idsOf) {
+      traceOf = idsOf
     },
     watch (reply) {
       const res = reply.raw as RawResponse

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { FastifyBaseLogger, FastifyReply } from 'fastify'
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import { codes } from './errors.js'
-import type { TraceIds } from './trace.js'
+import { activeIds, fastifyOtelRequestIds, type OpenTelemetryApi, type TraceIds } from './trace.js'
 
 // The store is the reply: it reaches the request (reply.request) and both their `log` properties.
 const storage = new AsyncLocalStorage<FastifyReply>()
@@ -13,7 +13,10 @@ const roots: FastifyBaseLogger[] = []
 export const kLogState = Symbol('fastify-production.logging.state')
 
 export interface LogState {
+  /** From `traceparent` or the span active when the request began. */
   trace: TraceIds | undefined
+  /** Set when lines read their span when written (the trace mixin): the API to read it with. */
+  otel?: OpenTelemetryApi | undefined
   /** The request logger before the first requestContext().set(). */
   base: FastifyBaseLogger | undefined
   fields: Record<string, unknown>
@@ -23,6 +26,28 @@ declare module 'fastify' {
   interface FastifyRequest {
     [kLogState]?: LogState | null
   }
+}
+
+/**
+ * The request's own trace ids: @fastify/otel's request span when there is one, else the span that
+ * was active or the `traceparent` received when the request began.
+ */
+export function requestTraceIds (request: FastifyRequest): TraceIds | undefined {
+  const state = request[kLogState]
+  if (state?.otel === undefined) return state?.trace
+  return fastifyOtelRequestIds(state.otel, request) ?? state.trace
+}
+
+/** The trace ids of the current request (the trace mixin's fallback when no span is active). */
+export function currentRequestTraceIds (): TraceIds | undefined {
+  const reply = storage.getStore()
+  return reply === undefined ? undefined : requestTraceIds(reply.request)
+}
+
+// What a line written now carries: the active span, else the request's ids.
+function idsNow (request: FastifyRequest): TraceIds | undefined {
+  const otel = request[kLogState]?.otel
+  return (otel === undefined ? undefined : activeIds(otel)) ?? requestTraceIds(request)
 }
 
 export function runInRequest (reply: FastifyReply, fn: () => void): void {
@@ -52,7 +77,10 @@ export function getLogger (): FastifyBaseLogger {
 /** The request seen from the service layer: its id, trace ids, and fields added to its log lines. */
 export interface RequestContext {
   readonly requestId: string
-  /** From the active OpenTelemetry span or the `traceparent` header. */
+  /**
+   * What a line logged now carries: the OpenTelemetry span active now (e.g. the handler's span with
+   * @fastify/otel), else the request's span, else the `traceparent` header's.
+   */
   readonly traceId: string | undefined
   readonly spanId: string | undefined
   /** Fields set so far with set(). */
@@ -76,11 +104,11 @@ class RequestContextView implements RequestContext {
   }
 
   get traceId (): string | undefined {
-    return this.#reply.request[kLogState]?.trace?.traceId
+    return idsNow(this.#reply.request)?.traceId
   }
 
   get spanId (): string | undefined {
-    return this.#reply.request[kLogState]?.trace?.spanId
+    return idsNow(this.#reply.request)?.spanId
   }
 
   get fields (): Readonly<Record<string, unknown>> {

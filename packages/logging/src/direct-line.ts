@@ -1,5 +1,6 @@
 import { tracingChannel } from 'node:diagnostics_channel'
 import type { FastifyBaseLogger } from 'fastify'
+import { kTraceMixin } from './trace.js'
 
 // The access line has fixed keys and simple values, yet pino builds it as any other line: a merge
 // object walked key by key, each value checked against serializers and redact paths. Written here
@@ -8,7 +9,9 @@ import type { FastifyBaseLogger } from 'fastify'
 // symbols' descriptions, since the pino copy Fastify uses need not be ours. Whatever pino could do
 // differently on a line (a mixin, hooks, nested key, message prefix, serializers or redact paths
 // on these keys, a tracer on pino's asJson channel, a child with its own serializers, redaction or
-// log formatter) sends the line back through pino.
+// log formatter) sends the line back through pino. The one mixin allowed is this package's trace
+// mixin (installed once an OpenTelemetry SDK is found), when the caller's fields already hold the
+// trace_id/span_id that the line object would carry through pino and override the mixin's with.
 
 type Internal = Record<symbol, unknown>
 
@@ -18,7 +21,7 @@ const kHooks = Symbol.for('pino.hooks')
 const kMetadata = Symbol.for('pino.metadata')
 const asJsonChannel = tracingChannel('pino_asJson')
 
-const NAMES = ['chindings', 'time', 'stream', 'lsCache', 'end', 'msgPrefix', 'stringifiers', 'mixin', 'messageKey', 'nestedKey', 'wildcardFirst'] as const
+const NAMES = ['chindings', 'time', 'stream', 'lsCache', 'end', 'msgPrefix', 'stringifiers', 'mixin', 'mixinMergeStrategy', 'messageKey', 'nestedKey', 'wildcardFirst'] as const
 type Name = typeof NAMES[number]
 
 function pinoSymbols (log: object): Record<Name, symbol> | undefined {
@@ -42,9 +45,10 @@ function pinoSymbols (log: object): Record<Name, symbol> | undefined {
 
 /**
  * Writes one line for `log` with `fields` (`,"key":value...`, already JSON) and the fixed message.
- * Returns false when the line must go through pino instead (nothing was written).
+ * `traced`: the fields hold the line's trace ids (see above). Returns false when the line must go
+ * through pino instead (nothing was written).
  */
-export type DirectLine = (log: FastifyBaseLogger, level: 'info' | 'error', fields: string) => boolean
+export type DirectLine = (log: FastifyBaseLogger, level: 'info' | 'error', fields: string, traced: boolean) => boolean
 
 const LEVELS = { info: 30, error: 50 } as const
 
@@ -74,9 +78,11 @@ export function directLine (root: FastifyBaseLogger, keys: readonly string[], me
     r[s.nestedKey] === null && (r[s.stream] as Internal)[kMetadata] !== true && stringifiers[s.wildcardFirst] === undefined
   if (!standardLevels || !keysUntouched || !plainWrite) return undefined
   const tail = `,${JSON.stringify(messageKey)}:${JSON.stringify(message)}`
-  return function writeDirect (log, level, fields) {
+  return function writeDirect (log, level, fields, traced) {
     const l = log as unknown as Internal
-    if (l[kSerializers] !== serializers || l[s.stringifiers] !== stringifiers ||
+    const mixin = l[s.mixin] as Record<symbol, unknown> | undefined
+    if ((mixin !== undefined && !(traced && mixin[kTraceMixin] === 'alone' && l[s.mixinMergeStrategy] === undefined)) ||
+      l[kSerializers] !== serializers || l[s.stringifiers] !== stringifiers ||
       (l[kFormatters] as { log?: unknown }).log !== formatLog || l[s.msgPrefix] !== undefined ||
       asJsonChannel.hasSubscribers || (censored.size !== 0 && keys.some((k) => censored.has(k)))) {
       return false

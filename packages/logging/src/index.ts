@@ -4,11 +4,12 @@ import { resolveLoggingOptions, type LoggingOptions } from './options.js'
 import { codes } from './errors.js'
 import { ACCESS_LINE_KEYS, ACCESS_LINE_MESSAGE, accessLineWriter, accessLogHook, type AccessLog } from './access-log.js'
 import { directLine } from './direct-line.js'
-import { addRoot, kLogState, runInRequest } from './context.js'
+import { addRoot, currentRequestTraceIds, kLogState, requestTraceIds, runInRequest } from './context.js'
 import { kAccessLine, kRequestIdInfo, type RequestIdInfo } from './request-id.js'
 import { onlyCensorsKeys, redactedKeysOf } from './redact-keys.js'
-import { hasContextManager, loadOpenTelemetry, traceIds, type OpenTelemetryApi } from './trace.js'
+import { fastifyOtelRequestIds, hasContextManager, installTraceMixin, loadOpenTelemetry, traceIds, type OpenTelemetryApi } from './trace.js'
 import { fastifyLogsRequests } from './request-logging.js'
+import { withTraceIds } from './request-logger.js'
 import { LoggingCap, provide } from '@fastify-production/core'
 
 /** `fastify.logging` */
@@ -51,9 +52,15 @@ const loggingPlugin: FastifyPluginAsync<LoggingOptions> = async function logging
   const api = resolved.trace ? await loadOpenTelemetry() : undefined
   // Decided when the app is ready: an SDK is started before the app listens.
   let otel: OpenTelemetryApi | undefined
+  // Each line reads the span active when it is written (pino's mixin): a span id taken once per
+  // request would be that of the hook that took it, since @fastify/otel gives every hook and the
+  // handler a span of its own.
+  let perLine = false
   if (api !== undefined) {
     fastify.addHook('onReady', function detectOpenTelemetry (done) {
       otel = hasContextManager(api) ? api : undefined
+      perLine = otel !== undefined && installTraceMixin(fastify.log, otel, currentRequestTraceIds)
+      if (perLine) access?.traceWith(requestTraceIds)
       done()
     })
   }
@@ -92,11 +99,15 @@ const loggingPlugin: FastifyPluginAsync<LoggingOptions> = async function logging
     // Set first thing, so every response carries it: errors and 404s included.
     reply.header(header, request.id)
     access?.watch(reply)
-    if (trace) {
-      const ids = traceIds(otel, request.headers.traceparent)
+    if (perLine) {
+      // No child logger: the mixin adds the ids; these are the request's, for the access line.
+      request[kLogState] = { trace: traceIds(otel, request.headers.traceparent), otel, base: undefined, fields: {} }
+    } else if (trace) {
+      // A logger that is no pino logger gets the ids once: @fastify/otel's request span if any.
+      const ids = (otel === undefined ? undefined : fastifyOtelRequestIds(otel, request)) ?? traceIds(otel, request.headers.traceparent)
       if (ids !== undefined) {
         request[kLogState] = { trace: ids, base: undefined, fields: {} }
-        const log = request.log.child({ trace_id: ids.traceId, span_id: ids.spanId })
+        const log = withTraceIds(request.log, ids.traceId, ids.spanId)
         request.log = log
         reply.log = log
       }

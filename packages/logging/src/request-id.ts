@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http'
 import fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import { resolveRequestIdOptions, type RequestIdOptionsInput } from './options.js'
 import type { AccessLineWriter } from './access-log.js'
+import { requestLoggerFactory } from './request-logger.js'
 
 /** What requestIdOptions() tells the plugin, through the `genReqId` function Fastify keeps. */
 export const kRequestIdInfo = Symbol.for('fastify-production.logging.request-id')
@@ -72,7 +73,7 @@ export function requestLoggingOptions (
   return { options: { logController: controller }, controller }
 }
 
-export type RequestIdServerOptions = Pick<FastifyServerOptions, 'genReqId' | 'requestIdHeader' | 'logController' | 'requestIdLogLabel' | 'disableRequestLogging'>
+export type RequestIdServerOptions = Pick<FastifyServerOptions, 'genReqId' | 'requestIdHeader' | 'logController' | 'requestIdLogLabel' | 'disableRequestLogging' | 'childLoggerFactory'>
 
 /**
  * Fastify constructor options for request ids: `Fastify({ ...requestIdOptions(), logger: loggerOptions() })`.
@@ -95,6 +96,8 @@ export function requestIdOptions (options: RequestIdOptionsInput = {}): RequestI
     genReqId,
     // Fastify would take any inbound value as is; genReqId reads and checks the header itself.
     requestIdHeader: false,
+    // Each request's logger made cheaply (same lines): see request-logger.ts.
+    childLoggerFactory: requestLoggerFactory(resolved.logLabel),
     ...logging.options
   }
 }

@@ -27,9 +27,13 @@ interface OtelContext {
   getValue: (key: symbol) => unknown
 }
 
+interface OtelSpan {
+  spanContext: () => { traceId: string, spanId: string }
+}
+
 /** The part of @opentelemetry/api this package reads. */
 export interface OpenTelemetryApi {
-  trace: { getActiveSpan: () => { spanContext: () => { traceId: string, spanId: string } } | undefined }
+  trace: { getActiveSpan: () => OtelSpan | undefined, getSpan: (ctx: OtelContext) => OtelSpan | undefined }
   isSpanContextValid: (context: { traceId: string, spanId: string }) => boolean
   context: { with: <T>(ctx: OtelContext, fn: () => T) => T, active: () => OtelContext }
   createContextKey: (description: string) => symbol
@@ -58,14 +62,68 @@ export async function loadOpenTelemetry (specifier = '@opentelemetry/api'): Prom
   return await import(specifier) as OpenTelemetryApi
 }
 
+function idsOf (otel: OpenTelemetryApi, span: OtelSpan | undefined): TraceIds | undefined {
+  if (span === undefined) return undefined
+  const context = span.spanContext()
+  return otel.isSpanContextValid(context) ? { traceId: context.traceId, spanId: context.spanId } : undefined
+}
+
+/** The ids of the span active now, if it is a valid one. */
+export function activeIds (otel: OpenTelemetryApi): TraceIds | undefined {
+  return idsOf(otel, otel.trace.getActiveSpan())
+}
+
 /** The active OpenTelemetry span's ids when there is one, else those of the `traceparent` header. */
 export function traceIds (otel: OpenTelemetryApi | undefined, traceparent: unknown): TraceIds | undefined {
-  if (otel !== undefined) {
-    const span = otel.trace.getActiveSpan()
-    if (span !== undefined) {
-      const context = span.spanContext()
-      if (otel.isSpanContextValid(context)) return { traceId: context.traceId, spanId: context.spanId }
-    }
-  }
+  const active = otel === undefined ? undefined : activeIds(otel)
+  if (active !== undefined) return active
   return traceparent === undefined ? undefined : parseTraceparent(traceparent)
+}
+
+interface FastifyOtelRequest {
+  opentelemetry?: () => { context?: OtelContext | null }
+}
+
+/**
+ * The request span of @fastify/otel (its `request.opentelemetry()` decorator keeps the request's
+ * context after the span ended), else undefined: its route-disabled and ignored requests have none.
+ */
+export function fastifyOtelRequestIds (otel: OpenTelemetryApi, request: object): TraceIds | undefined {
+  const read = (request as FastifyOtelRequest).opentelemetry
+  if (typeof read !== 'function') return undefined
+  const ctx = read.call(request).context
+  return ctx == null ? undefined : idsOf(otel, otel.trace.getSpan(ctx))
+}
+
+type Mixin = (obj: object, level: number, logger: object) => object
+
+/** Marks the mixin installed by traceMixin(): the direct access line knows what it adds. */
+export const kTraceMixin = Symbol.for('fastify-production.logging.trace-mixin')
+
+/**
+ * Installs on the pino logger `root` (and so on every child, existing or to come: pino children
+ * inherit from their parent) a mixin that puts `trace_id`/`span_id` on each line from the span
+ * active when the line is written, else from `fallback()` (the current request's ids). A mixin of
+ * the user's is kept: its fields come first. Returns false when `root` is no pino logger.
+ */
+export function installTraceMixin (root: object, otel: OpenTelemetryApi, fallback: () => TraceIds | undefined): boolean {
+  let kMixin: symbol | undefined
+  for (let o: object | null = root; o !== null && kMixin === undefined; o = Object.getPrototypeOf(o) as object | null) {
+    kMixin = Object.getOwnPropertySymbols(o).find((s) => s.description === 'pino.mixin')
+  }
+  if (kMixin === undefined) return false
+  const r = root as Record<symbol, Mixin | undefined>
+  const previous = r[kMixin]
+  if (previous?.[kTraceMixin as keyof Mixin] !== undefined) return true
+  function fields (): object {
+    const ids = activeIds(otel) ?? fallback()
+    // A fresh object each time: pino's default merge writes the line's own fields into it.
+    return ids === undefined ? {} : { trace_id: ids.traceId, span_id: ids.spanId }
+  }
+  const mixin: Mixin = previous === undefined
+    ? fields
+    : function traceFields (obj, level, logger) { return { ...previous(obj, level, logger), ...fields() } }
+  Object.defineProperty(mixin, kTraceMixin, { value: previous === undefined ? 'alone' : 'wrapping' })
+  r[kMixin] = mixin
+  return true
 }
