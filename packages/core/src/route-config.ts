@@ -35,6 +35,11 @@ export interface ProductionRouteConfig {
   rateLimit?: false | string | RouteRateLimit
   /** security: refuse operator (`$`, `.`) and prototype keys in the body and query; `false` turns it off. @default the global `inputGuard` */
   inputGuard?: false | RouteInputGuard
+  /**
+   * compression: `false` never compresses this route; `'always'` compresses it even for requests
+   * carrying a cookie (a route that never reflects input next to a secret). @default the plugin's rule
+   */
+  compress?: false | 'always'
   /** security: `'page'` for HTML routes, `false` for no security headers. @default 'api' */
   headers?: 'api' | 'page' | false
   /** logging: `false` writes no access line for this route (probes, /metrics). @default true */
