@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import { codes } from './errors.js'
 import type { ClusterHandle } from './handle.js'
 import { createLog } from './log.js'
-import { resolveOptions, type ClusterOptions } from './options.js'
+import { bootError } from './messages.js'
+import { resolveOptions, type ClusterOptions, type LogLevel } from './options.js'
 import { Primary, WORKER_ENV } from './primary.js'
 import { runSingle } from './single.js'
 import { runWorker } from './worker.js'
@@ -27,6 +28,18 @@ export async function start (build: BuildApp, options: ClusterOptions = {}): Pro
   return { role: 'primary', app: undefined, reload: async () => { await primary.reload() }, close: async () => await primary.close() }
 }
 export default start
+
+/**
+ * Ends a boot that failed: one `fatal` JSON line in the format of every other line (`code`, and a
+ * message naming what to fix), then exit 1. What a worker's failed boot gets from the primary; call
+ * it where start() cannot: around reading the configuration, and for `workers: 1`, where start()
+ * rejects (so that tests can run it in-process).
+ */
+export function bootFailed (err: unknown, logLevel: LogLevel = 'info'): never {
+  const error = bootError(err)
+  createLog(logLevel).fatal({ code: error.code, err: error }, `the app failed to start: ${error.message}`)
+  return process.exit(1)
+}
 
 export type { ClusterOptions, LogLevel } from './options.js'
 export type { ClusterHandle } from './handle.js'

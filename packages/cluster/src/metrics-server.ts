@@ -2,14 +2,15 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { codes } from './errors.js'
 import type { Log } from './log.js'
+import type { WorkerMetrics } from './messages.js'
 import type { ResolvedClusterOptions } from './options.js'
 
 /** What the aggregated /metrics needs from the primary. */
 export interface MetricsSource {
   readonly alive: number
   readonly restarts: number
-  /** Each answering worker's `registry.getMetricsAsJSON()`; workers that are starting, dead or slow are left out. */
-  collect: () => Promise<unknown[][]>
+  /** Each answering worker's `registry.getMetricsAsJSON()` with its slot; workers that are starting, dead or slow are left out. */
+  collect: () => Promise<WorkerMetrics[]>
 }
 
 export interface MetricsServer {
@@ -18,9 +19,31 @@ export interface MetricsServer {
 }
 
 type PromClient = typeof import('prom-client')
-interface MetricJson { aggregator?: string }
+interface MetricJson { aggregator?: string, values: Array<{ labels: Record<string, unknown> }> }
 
-/** GET /metrics on the primary: every worker's registry summed (prom-client's AggregatorRegistry) plus cluster gauges. */
+/** The primary's own metrics, as prom-client's `getMetricsAsJSON()` would give them. */
+export function clusterMetrics (source: Pick<MetricsSource, 'alive' | 'restarts'>): unknown[] {
+  return [
+    { name: 'cluster_workers_alive', help: 'Worker processes alive (starting, serving or draining)', type: 'gauge', aggregator: 'sum', values: [{ value: source.alive, labels: {} }] },
+    { name: 'cluster_worker_restarts_total', help: 'Workers restarted after an unexpected exit', type: 'counter', aggregator: 'sum', values: [{ value: source.restarts, labels: {} }] }
+  ]
+}
+
+/**
+ * One worker's metrics ready for prom-client's `AggregatorRegistry.aggregate`. `worker` (the metrics
+ * package's rule for a gauge that must not be added up: a start time, a heap limit) is not one of
+ * prom-client's aggregators: its series get the worker's slot as a `worker` label, which keeps them
+ * apart, so `sum` leaves each as it is. A metric without `aggregator` is summed, as prom-client's docs say.
+ */
+export function labelWorker ({ worker, metrics }: WorkerMetrics): unknown[] {
+  return metrics.map((metric) => {
+    const m = metric as MetricJson
+    if (m.aggregator === 'worker') return { ...m, aggregator: 'sum', values: m.values.map((v) => ({ ...v, labels: { ...v.labels, worker } })) }
+    return m.aggregator === undefined ? { ...m, aggregator: 'sum' } : m
+  })
+}
+
+/** GET /metrics on the primary: every worker's registry, each metric by its aggregation rule, plus cluster metrics. */
 export async function startMetricsServer (source: MetricsSource, opts: ResolvedClusterOptions, log: Log, load: () => Promise<PromClient> = async () => await import('prom-client')): Promise<MetricsServer> {
   let prom: PromClient
   try {
@@ -28,26 +51,11 @@ export async function startMetricsServer (source: MetricsSource, opts: ResolvedC
   } catch (err) {
     throw new codes.FP_ERR_CLUSTER_PROM_CLIENT((err as Error).message)
   }
-  const own = new prom.Registry()
-  // eslint-disable-next-line no-new -- registered on `own`, read through it
-  new prom.Gauge({ name: 'cluster_workers_alive', help: 'Worker processes alive (starting, serving or draining)', registers: [own], collect () { this.set(source.alive) } })
-  let counted = 0
-  // eslint-disable-next-line no-new -- registered on `own`, read through it
-  new prom.Counter({
-    name: 'cluster_worker_restarts_total',
-    help: 'Workers restarted after an unexpected exit',
-    registers: [own],
-    collect () {
-      if (source.restarts > counted) this.inc(source.restarts - counted)
-      counted = source.restarts
-    }
-  })
 
   const render = async (): Promise<string> => {
-    // prom-client's aggregate() throws on a metric without `aggregator`; summing is what its docs promise.
-    const perWorker = (await source.collect()).map((metrics) => metrics.map((m) => (m as MetricJson).aggregator === undefined ? { ...(m as object), aggregator: 'sum' } : m))
-    const aggregated = prom.AggregatorRegistry.aggregate(perWorker as Parameters<typeof prom.AggregatorRegistry.aggregate>[0])
-    return (await aggregated.metrics()) + (await own.metrics())
+    const workers = [...await source.collect(), { worker: 'primary', metrics: clusterMetrics(source) }]
+    const aggregated = prom.AggregatorRegistry.aggregate(workers.map(labelWorker) as Parameters<typeof prom.AggregatorRegistry.aggregate>[0])
+    return await aggregated.metrics()
   }
 
   const server = createServer((req, res) => {
@@ -56,7 +64,7 @@ export async function startMetricsServer (source: MetricsSource, opts: ResolvedC
       return
     }
     render().then((body) => {
-      res.writeHead(200, { 'content-type': own.contentType }).end(body)
+      res.writeHead(200, { 'content-type': prom.Registry.PROMETHEUS_CONTENT_TYPE }).end(body)
     }, (err: unknown) => {
       log.error({ err }, 'primary: aggregating worker metrics failed')
       res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('metrics aggregation failed\n')

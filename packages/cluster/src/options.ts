@@ -70,11 +70,15 @@ export interface ClusterOptions {
   memoryInterval?: number
   /** Consecutive samples above `maxMemoryMb` before a worker is replaced. @default 3 */
   memorySamples?: number
-  /** Port on which the primary serves GET /metrics aggregated over all workers (needs prom-client). @default undefined (off) */
+  /**
+   * Also serve GET /metrics aggregated over all workers on the primary, on this port (needs
+   * prom-client; no auth). Each worker's own scrape endpoint serves the same aggregate anyway.
+   * @default undefined (off)
+   */
   metricsPort?: number
-  /** Address of the aggregated /metrics server. @default '127.0.0.1' */
+  /** Address of the primary's /metrics server. @default '127.0.0.1' */
   metricsHost?: string
-  /** How long the primary waits for each worker's metrics before leaving it out, in ms. @default 1000 */
+  /** How long the primary waits for each worker's metrics before leaving it out of a scrape, in ms. @default 1000 */
   metricsTimeout?: number
   /** Level of the primary's (and the worker runtime's) JSON log lines on stdout. @default 'info' */
   logLevel?: LogLevel

@@ -4,8 +4,8 @@ import { restartDelay } from './backoff.js'
 import { deferred, within } from './deferred.js'
 import type { Log } from './log.js'
 import { MemoryWatch } from './memory-watch.js'
-import { isOurs, TAG, type ToPrimary, type ToWorker } from './messages.js'
-import { startMetricsServer, type MetricsServer } from './metrics-server.js'
+import { isOurs, TAG, type BootError, type ToPrimary, type ToWorker, type WorkerMetrics } from './messages.js'
+import { startMetricsServer, clusterMetrics, type MetricsServer } from './metrics-server.js'
 import type { ResolvedClusterOptions } from './options.js'
 import { RestartWindow } from './restart-window.js'
 
@@ -15,6 +15,8 @@ export const WORKER_ENV = 'FP_CLUSTER_PRIMARY_PID'
 interface Member {
   readonly worker: Worker
   readonly pid: number
+  /** 0 to workers - 1: the `worker` label of its per-worker metrics; a replacement takes the slot of the worker it replaces. */
+  readonly slot: number
   readonly memory: MemoryWatch | undefined
   readonly ready: ReturnType<typeof deferred<void>>
   readonly exited: ReturnType<typeof deferred<void>>
@@ -52,6 +54,9 @@ export class Primary {
   #announced = false
   #metrics: MetricsServer | undefined
   #signalledAt: number | undefined
+  /** Some worker was ready once: a worker failing to start from then on is restarted, not a failed boot. */
+  #booted = false
+  #bootFailure: Promise<void> | undefined
 
   constructor (opts: ResolvedClusterOptions, log: Log, exit: (code: number) => void = (code) => process.exit(code)) {
     this.#opts = opts
@@ -88,7 +93,7 @@ export class Primary {
     this.#uninstallSignals = installProcessListeners(this.#signals)
     const { workers, port, host } = this.#opts
     this.#log.info({ workers, port, host }, `primary: starting ${workers} workers on ${host}:${port}`)
-    for (let i = 0; i < workers; i++) this.#fork(false)
+    for (let slot = 0; slot < workers; slot++) this.#fork(false, slot)
   }
 
   /** Rolling restart, one worker at a time; calls queue up behind each other. */
@@ -107,11 +112,12 @@ export class Primary {
     return run
   }
 
-  #fork (surge: boolean): Member {
+  #fork (surge: boolean, slot: number): Member {
     const worker = cluster.fork({ [WORKER_ENV]: String(process.pid) })
     const member: Member = {
       worker,
       pid: worker.process.pid as number,
+      slot,
       memory: this.#opts.maxMemoryMb === undefined ? undefined : new MemoryWatch(this.#opts.maxMemoryMb, this.#opts.memorySamples),
       ready: deferred<void>(),
       exited: deferred<void>(),
@@ -144,6 +150,12 @@ export class Primary {
       case 'metrics':
         member.pending.get(message.id)?.(message.metrics)
         break
+      case 'collect':
+        this.#onCollect(member, message.id)
+        break
+      case 'failed':
+        this.#onBootFailure(member, message.error)
+        break
       case 'reload':
         this.reload().catch(noop)
         break
@@ -154,6 +166,7 @@ export class Primary {
   }
 
   #onReady (member: Member): void {
+    this.#booted = true
     member.isReady = true
     member.ready.resolve()
     this.#log.info({ worker: member.pid }, `worker ${member.pid} ready`)
@@ -211,7 +224,7 @@ export class Primary {
       `worker ${member.pid} died (code ${code}, signal ${signal}); restarting in ${delay} ms (${count} of ${this.#opts.maxRestarts} allowed in ${this.#opts.restartWindow} ms)`)
     const timer = setTimeout(() => {
       this.#timers.delete(timer)
-      this.#fork(false)
+      this.#fork(false, member.slot)
     }, delay)
     this.#timers.add(timer)
   }
@@ -247,7 +260,7 @@ export class Primary {
 
   /** Fork a new worker, wait until it is ready, then retire the old one: capacity never drops. */
   async #replace (old: Member): Promise<void> {
-    const fresh = this.#fork(true)
+    const fresh = this.#fork(true, old.slot)
     try {
       await within(fresh.ready.promise, this.#opts.readyTimeout, `worker ${fresh.pid} not ready within readyTimeout (${this.#opts.readyTimeout} ms)`)
     } catch (err) {
@@ -291,8 +304,39 @@ export class Primary {
     this.#stop(0).then(this.#exit)
   }
 
-  async #collectMetrics (): Promise<unknown[][]> {
-    const asked = [...this.#members.values()].filter((m) => m.isReady && !m.expected && m.worker.isConnected())
+  /** A scrape reached `member`: every worker's registry, and the cluster's own metrics, sent back to it. */
+  #onCollect (member: Member, id: number): void {
+    this.#collectMetrics().then((workers) => {
+      const all: WorkerMetrics[] = [...workers, { worker: 'primary', metrics: clusterMetrics(this) }]
+      // A worker gone meanwhile: the callback takes the closed-channel error.
+      member.worker.send({ [TAG]: 'collected', id, workers: all } satisfies ToWorker, undefined, {}, noop)
+    })
+  }
+
+  /**
+   * A worker could not build or listen. Before any worker was ready this is the boot failing (bad
+   * configuration, a database down, a plugin that throws): the same for every worker, so one fatal
+   * line, every worker stopped, exit 1. Later it is a worker like any that died: logged, restarted.
+   */
+  #onBootFailure (member: Member, error: BootError): void {
+    const fields = { worker: member.pid, code: error.code, err: error }
+    if (this.#booted || member.surge) {
+      this.#log.error(fields, `worker ${member.pid} failed to start: ${error.message}`)
+      return
+    }
+    member.expected = true
+    // Once: the other workers fail the same way (or are stopped by it).
+    this.#bootFailure ??= this.#failBoot(fields, error.message)
+  }
+
+  async #failBoot (fields: Record<string, unknown>, message: string): Promise<void> {
+    this.#log.fatal(fields, `the app failed to start: ${message}`)
+    this.#exit(await this.#stop(1))
+  }
+
+  /** Each ready worker's registry (not a surge: its slot is still its predecessor's until that one retires). */
+  async #collectMetrics (): Promise<WorkerMetrics[]> {
+    const asked = [...this.#members.values()].filter((m) => m.isReady && !m.expected && !m.surge && m.worker.isConnected())
     const answers = await Promise.all(asked.map(async (m) => await new Promise<unknown[] | null>((resolve) => {
       const id = ++this.#nextRequest
       const timer = setTimeout(() => {
@@ -307,6 +351,6 @@ export class Primary {
       m.pending.set(id, done)
       m.worker.send({ [TAG]: 'metrics', id } satisfies ToWorker, undefined, {}, noop)
     })))
-    return answers.filter((a): a is unknown[] => Array.isArray(a))
+    return answers.flatMap((metrics, i) => metrics === null ? [] : [{ worker: String((asked[i] as Member).slot), metrics }])
   }
 }

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
-import { drain, find, findLifecycle, MetricsCap, ShutdownCap } from '@fastify-production/core'
+import { drain, find, findLifecycle, MetricsCap, ShutdownCap, type MetricsCapability } from '@fastify-production/core'
 import { buildApp } from './app.js'
 import { handleSignals, type SignalGuard } from './graceful.js'
 import type { ClusterHandle } from './handle.js'
 import type { Log } from './log.js'
-import { isOurs, sendToPrimary, TAG, type ToWorker } from './messages.js'
+import { bootError, isOurs, sendToPrimary, TAG, type ToWorker, type WorkerMetrics } from './messages.js'
 import type { ResolvedClusterOptions } from './options.js'
 
 /**
@@ -34,6 +34,39 @@ async function workerMetrics (app: FastifyInstance, log: Log): Promise<unknown[]
   }
 }
 
+/**
+ * What @fastify-production/metrics offers beyond core's MetricsCapability: serve every worker's
+ * metrics from this app's scrape endpoint. Looked up by shape, as core's type does not carry it yet.
+ */
+type Aggregating = MetricsCapability & { aggregateWith?: (collect: () => Promise<WorkerMetrics[]>) => void }
+
+/**
+ * Makes this worker's /metrics (the metrics package's endpoint, on the app's port or its own) serve
+ * the whole cluster: a scrape reaches whichever worker accepts it, so each worker's own numbers
+ * would be a random part of the total. The primary gathers every ready worker's registry.
+ */
+function aggregateOverCluster (app: FastifyInstance, opts: ResolvedClusterOptions, pending: Map<number, (workers: WorkerMetrics[]) => void>): void {
+  const metrics = find(app, MetricsCap) as Aggregating | undefined
+  if (metrics?.aggregateWith === undefined) return
+  let next = 0
+  metrics.aggregateWith(async () => await new Promise<WorkerMetrics[]>((resolve, reject) => {
+    const id = ++next
+    // The primary answers within metricsTimeout (it leaves slow workers out); past that it is gone or stuck.
+    const bound = opts.metricsTimeout + 1000
+    /* c8 ignore next 4 -- only a stuck primary gets here; it always answers within metricsTimeout */
+    const timer = setTimeout(() => {
+      pending.delete(id)
+      reject(new Error(`the cluster primary sent no metrics within ${bound} ms`))
+    }, bound)
+    pending.set(id, (workers) => {
+      clearTimeout(timer)
+      pending.delete(id)
+      resolve(workers)
+    })
+    sendToPrimary({ [TAG]: 'collect', id })
+  }))
+}
+
 /** A forked worker: build, listen, report ready, then follow the primary's requests. */
 export async function runWorker (build: () => FastifyInstance | PromiseLike<FastifyInstance>, opts: ResolvedClusterOptions, log: Log): Promise<ClusterHandle> {
   let app: FastifyInstance
@@ -43,8 +76,9 @@ export async function runWorker (build: () => FastifyInstance | PromiseLike<Fast
     guard = handleSignals(app, opts.drainTimeout, log, (code) => process.exit(code))
     await app.listen({ port: opts.port, host: opts.host })
   } catch (err) {
-    log.fatal({ err }, 'worker: the app failed to start')
-    process.exit(1)
+    // The primary writes the one line (once for the whole cluster when it is the first boot).
+    sendToPrimary({ [TAG]: 'failed', error: bootError(err) }, () => process.exit(1))
+    return await new Promise<never>(() => {})
   }
   // With @fastify-production/shutdown its own sequence runs (a second trigger is ignored). Without
   // it, the same path as a signal from outside; skipped when a signal already came (Ctrl-C reaches
@@ -54,6 +88,7 @@ export async function runWorker (build: () => FastifyInstance | PromiseLike<Fast
     if (shutdown !== undefined) shutdown.trigger('the cluster primary asked this worker to stop')
     else if (!guard.signalled) process.kill(process.pid, 'SIGTERM')
   }
+  const collecting = new Map<number, (workers: WorkerMetrics[]) => void>()
   process.on('message', (message: unknown) => {
     if (!isOurs<ToWorker>(message)) return
     if (message[TAG] === 'stop') {
@@ -61,11 +96,14 @@ export async function runWorker (build: () => FastifyInstance | PromiseLike<Fast
     } else if (message[TAG] === 'retire') {
       log.info({ drainTimeout: opts.drainTimeout }, 'worker: retiring; no new connections, draining keep-alive ones')
       drain(app.server, opts.drainTimeout).then(terminate)
-    } else {
+    } else if (message[TAG] === 'metrics') {
       const id = message.id
       workerMetrics(app, log).then((metrics) => { sendToPrimary({ [TAG]: 'metrics', id, metrics }) })
+    } else {
+      collecting.get(message.id)?.(message.workers)
     }
   })
+  aggregateOverCluster(app, opts, collecting)
   if (opts.maxMemoryMb !== undefined) {
     setInterval(() => { sendToPrimary({ [TAG]: 'rss', rss: process.memoryUsage.rss() }) }, opts.memoryInterval).unref()
   }

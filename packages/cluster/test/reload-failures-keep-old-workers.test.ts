@@ -28,7 +28,8 @@ for (const [state, readyTimeout, expected] of [['never', 3000, /not ready within
   })
 }
 
-t.test('reload() and close() called in a worker are carried out by the primary', { timeout: 120_000 }, async (t) => {
+// Two full reloads: six worker boots, each tens of seconds on a busy 2-core machine; the bounds are only a safety net.
+t.test('reload() and close() called in a worker are carried out by the primary', { timeout: 300_000 }, async (t) => {
   const port = await freePort()
   const cluster = runCluster(t, { workers: 2, port })
   await cluster.waitFor(msg('primary: all 2 workers ready'), 'all workers ready')
@@ -38,7 +39,7 @@ t.test('reload() and close() called in a worker are carried out by the primary',
   t.equal(cluster.lines.filter(msg('reload: done')).length, 1)
   const reload = await fetch(`http://127.0.0.1:${port}/admin/reload`, { method: 'POST' })
   t.same(await reload.json(), { asked: 'reload' })
-  await cluster.waitFor((l) => l.msg === 'reload: done' && cluster.lines.filter(msg('reload: done')).length === 2, 'second reload done')
+  await cluster.waitFor((l) => l.msg === 'reload: done' && cluster.lines.filter(msg('reload: done')).length === 2, 'second reload done', 180_000)
   t.equal(cluster.lines.filter(msg(/^reload: worker \d+ ready; retiring worker \d+$/)).length, 4)
   const close = await fetch(`http://127.0.0.1:${port}/admin/close`, { method: 'POST', headers: { connection: 'close' } })
   t.same(await close.json(), { code: 0 })

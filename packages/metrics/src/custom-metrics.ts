@@ -1,8 +1,15 @@
 import { Counter, Gauge, Histogram, type CounterConfiguration, type GaugeConfiguration, type HistogramConfiguration, type Registry } from 'prom-client'
+import type { Aggregation } from './aggregation.js'
 import { codes } from './errors.js'
 
-/** A metric declaration for the `fastify.metrics` helpers: prom-client's, without `registers`. */
-export type MetricConfig<C> = Omit<C, 'registers'>
+/**
+ * A metric declaration for the `fastify.metrics` helpers: prom-client's, without `registers`;
+ * `aggregator` also takes `'worker'` (one series per cluster worker, see the README).
+ */
+export type MetricConfig<C> = Omit<C, 'registers' | 'aggregator'> & {
+  /** How @fastify-production/cluster adds this metric up over its workers. @default 'sum' */
+  aggregator?: Aggregation
+}
 
 export interface FastifyMetrics {
   /** This app's prom-client Registry: what the scrape endpoint serves. */

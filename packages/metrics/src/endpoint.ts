@@ -29,7 +29,7 @@ export interface Endpoints {
 }
 
 /** The endpoints' logic, shared by the app's routes and the separate listener. */
-export function buildEndpoints (options: ResolvedMetricsOptions, registry: Registry, snapshots: HeapSnapshots | undefined, writer: ProblemWriter): Endpoints {
+export function buildEndpoints (options: ResolvedMetricsOptions, registry: Registry, snapshots: HeapSnapshots | undefined, writer: ProblemWriter, render: () => Promise<string>): Endpoints {
   function problem (details: Problem, url: string, requestId: string, headers = NO_HEADERS): EndpointResponse {
     // The app's one writer, so `errors: { typeBaseUrl }` applies here too; it reads only `url` and `id`.
     const body = JSON.stringify(writer.body({ url, id: requestId } as FastifyRequest, details))
@@ -39,7 +39,7 @@ export function buildEndpoints (options: ResolvedMetricsOptions, registry: Regis
     authorized: bearerCheck(options.token),
     problem,
     async scrape () {
-      return { status: 200, type: registry.contentType, body: await registry.metrics(), headers: NO_HEADERS }
+      return { status: 200, type: registry.contentType, body: await render(), headers: NO_HEADERS }
     },
     snapshot: snapshots === undefined
       ? undefined

@@ -29,6 +29,9 @@ const STATELESS_COLLECTORS = [
   'version'
 ] as const
 
+/** prom-client's totals of the per-type `nodejs_active_*` gauges, left out. */
+export const LEGACY_TOTALS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'] as const
+
 const GC_KINDS = new Map<number, string>([
   [perfConstants.NODE_PERFORMANCE_GC_MAJOR, 'major'],
   [perfConstants.NODE_PERFORMANCE_GC_MINOR, 'minor'],
@@ -94,6 +97,9 @@ export function collectProcessMetrics (registry: Registry, prefix: string): () =
   for (const name of STATELESS_COLLECTORS) {
     (require(`prom-client/lib/metrics/${name}.js`) as Collector)(registry, { prefix })
   }
+  // Gauges named like counters (promtool check metrics refuses them): the per-`type` gauges next to
+  // them add up to the same number, and alerts/ ships recording rules under the old names.
+  for (const name of LEGACY_TOTALS) registry.removeSingleMetric(`${prefix}${name}`)
   const registers = [registry]
 
   const lag = eventLoopDelay()

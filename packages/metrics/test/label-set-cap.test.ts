@@ -30,6 +30,14 @@ t.test('past maxLabelSets, observations go to one overflow series per status cla
   t.equal(exposition.types.get(OVERFLOW), 'counter')
 })
 
+t.test('the overflow counter is there at 0 from the start, so increase() sees the first burst', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(metrics, { defaultMetrics: false, prefix: 'orders_' })
+  const exposition = parseExposition((await app.inject('/metrics')).body)
+  t.same(exposition.select(`orders_${OVERFLOW}`).map((s) => [s.labels, s.value]), [[{ metric: `orders_${DURATION}` }, 0]])
+})
+
 t.test('the default cap is 1000 label sets: thousands of distinct statuses x routes never grow past it', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())

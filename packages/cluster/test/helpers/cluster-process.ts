@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { Test } from 'tap'
 
-export type Line = Record<string, unknown> & { level: number, msg: string, pid: number }
+export type Line = Record<string, unknown> & { level: string, time: string, msg: string, pid: number }
 
 export interface ClusterProcess {
   child: ChildProcess
