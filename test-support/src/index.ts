@@ -3,3 +3,5 @@ export { assertPackageExports, assertErrorTable, loadBuiltPackage, readmeErrorCo
 export { userNodeEnv } from './user-node-env.js'
 export { typecheck } from './typecheck.js'
 export { holder, sendRaw, type Held } from './held-requests.js'
+export { startUpstream, upstreamAnswers, type Upstream, type UpstreamHandler } from './upstream.js'
+export { preparePostgres, startRedisOn, type ControlledPostgres } from './dependency-servers.js'

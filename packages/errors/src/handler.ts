@@ -9,6 +9,9 @@ import { read } from './read.js'
 
 const CODE_PATTERN = /^[A-Z][A-Z0-9_]*$/
 const MAX_VALIDATION_ISSUES = 20
+// The suite's own coded errors (an outage of @fastify-production/dependencies: 503) bring their
+// `retry-after`; a foreign error's headers (an HTTP client's upstream response) never pass.
+const SUITE_CODE = 'FP_ERR_'
 
 interface Classified {
   status: number
@@ -28,6 +31,11 @@ function asStatus (value: unknown): number | undefined {
 
 function asString (value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined
+}
+
+function suiteHeaders (thrown: unknown): Record<string, string> | undefined {
+  const retryAfter = read(read(thrown, 'headers'), 'retry-after')
+  return typeof retryAfter === 'string' && /^\d{1,9}$/.test(retryAfter) ? { 'retry-after': retryAfter } : undefined
 }
 
 function validationIssues (validation: unknown[], context: unknown): ValidationIssue[] {
@@ -77,7 +85,8 @@ export function classify (thrown: unknown): Classified {
     return {
       status,
       code: code !== undefined && CODE_PATTERN.test(code) ? code : codeForStatus(status),
-      detail: asString(read(thrown, 'message'))
+      detail: asString(read(thrown, 'message')),
+      headers: code?.startsWith(SUITE_CODE) === true ? suiteHeaders(thrown) : undefined
     }
   }
   // http-errors (@fastify/sensible, Koa-style libraries): `expose: false` marks a deliberate status
