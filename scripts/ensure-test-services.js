@@ -1,6 +1,6 @@
-// Makes sure the servers the tests start for real (redis-server, PostgreSQL) are installed, so that
-// `pnpm test` works on a fresh machine. Installs them with apt-get when missing and we are root on
-// Debian/Ubuntu; otherwise says exactly what to install. The tests start their own throw-away servers.
+// Makes sure the servers the tests start for real (redis-server, PostgreSQL) and the tools they run
+// (promtool, from Debian's `prometheus` package) are installed, so that `pnpm test` works on a fresh
+// machine. Installs them with apt-get when missing and we are root on Debian/Ubuntu; otherwise says exactly what to install. The tests start their own throw-away servers.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 
@@ -21,6 +21,8 @@ function hasPostgres () {
 const missing = []
 if (!has('redis-server')) missing.push('redis-server')
 if (!hasPostgres()) missing.push('postgresql')
+// promtool checks the metrics exposition and unit-tests the shipped alerts (packages/metrics).
+if (!has('promtool')) missing.push('prometheus')
 
 if (missing.length > 0) {
   const canInstall = process.getuid?.() === 0 && has('apt-get')

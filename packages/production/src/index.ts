@@ -5,15 +5,18 @@ import config from '@fastify-production/config'
 import logging from '@fastify-production/logging'
 import metrics from '@fastify-production/metrics'
 import health from '@fastify-production/health'
+import dependencies from '@fastify-production/dependencies'
 import security from '@fastify-production/security'
 import shutdown from '@fastify-production/shutdown'
+import compression from '@fastify-production/compression'
+import tasks from '@fastify-production/tasks'
 import { PACKAGE_KEYS, resolveOptions, type PackageKey, type ProductionOptions } from './options.js'
-import { appFindings, metricsUnprotected, packageFindings, readRuntimeFacts, runtimeFindings } from './risk.js'
+import { appFindings, metricsUnprotected, packageFindings, readRuntimeFacts, runtimeFindings, watchForwardedFor } from './risk.js'
 import { readTrustProxy } from '@fastify-production/core'
 import { codes } from './errors.js'
 
 const PLUGINS: Readonly<Record<PackageKey, FastifyPluginCallback<never> | FastifyPluginAsync<never>>> = {
-  errors, config, logging, metrics, health, security, shutdown
+  errors, config, logging, metrics, dependencies, health, security, compression, tasks, shutdown
 }
 
 const productionPlugin: FastifyPluginAsync<ProductionOptions> = async function production (fastify, options) {
@@ -33,6 +36,9 @@ const productionPlugin: FastifyPluginAsync<ProductionOptions> = async function p
     await fastify.register(PLUGINS[key], packageOptions as never)
     enabled.push(key)
   }
+
+  // Whether a proxy stands in front is known at the first request that came through it, not at boot.
+  if (production) watchForwardedFor(fastify, (f) => { fastify.log.warn({ code: f.code, fix: f.fix }, f.message) })
 
   fastify.addHook('onReady', async function startupReport () {
     fastify.log.info({ packages: enabled }, `fastify-production: ${enabled.length === 0 ? 'no packages' : enabled.join(', ')} on`)
@@ -65,3 +71,6 @@ export type { MetricsOptions, FastifyMetrics } from '@fastify-production/metrics
 export type { HealthOptions, HealthCheckFunction } from '@fastify-production/health'
 export type { SecurityOptions } from '@fastify-production/security'
 export type { ShutdownOptions } from '@fastify-production/shutdown'
+export type { CompressionOptions } from '@fastify-production/compression'
+export { clientGone, type TasksOptions, type RunTaskOptions } from '@fastify-production/tasks'
+export { Dependency, dependency, pgDependency, redisDependency, httpDependency, HttpStatusError, CallCancelled, type DependenciesOptions, type DependencyDefinition, type CallOptions, type PgDependency, type HttpDependency } from '@fastify-production/dependencies'

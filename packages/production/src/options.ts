@@ -5,6 +5,9 @@ import type { MetricsOptions } from '@fastify-production/metrics'
 import type { HealthOptions } from '@fastify-production/health'
 import type { SecurityOptions } from '@fastify-production/security'
 import type { ShutdownOptions } from '@fastify-production/shutdown'
+import type { CompressionOptions } from '@fastify-production/compression'
+import type { TasksOptions } from '@fastify-production/tasks'
+import type { DependenciesOptions } from '@fastify-production/dependencies'
 import { codes } from './errors.js'
 
 /** Options of `fastify-production`: each key takes that package's options, or `false` to leave it out. */
@@ -19,16 +22,22 @@ export interface ProductionOptions {
   metrics?: MetricsOptions | false
   /** @fastify-production/health options (`checks`, load shedding limits). @default {} */
   health?: HealthOptions | false
-  /** @fastify-production/security options (`cors`, `rateLimit`, `headers`). @default {} (headers, 100/min rate limit, CORS off) */
+  /** @fastify-production/dependencies: `{ [name]: pgDependency(pool) | httpDependency({ url }) | { connect, check, close, critical, timeout } }`. @default {} (none) */
+  dependencies?: DependenciesOptions | false
+  /** @fastify-production/security options (`cors`, `rateLimit`, `headers`, `inputGuard`). @default {} (headers, 100/min rate limit, CORS off, operator and prototype keys refused in JSON bodies) */
   security?: SecurityOptions | false
   /** @fastify-production/shutdown options (`delay`, `timeout`). @default {} */
   shutdown?: ShutdownOptions | false
+  /** @fastify-production/compression options; off unless given, as a reverse proxy usually compresses. @default false */
+  compression?: CompressionOptions | false
+  /** @fastify-production/tasks options (`filename`, `maxThreads`, `timeout`); no thread starts until the first task. @default {} */
+  tasks?: TasksOptions | false
   /** Fail the boot (FP_ERR_PRODUCTION_STRICT) instead of warning when a risky setting is found; for CI and staging. @default false */
   strict?: boolean
 }
 
-/** In registration order: errors first so every later error is problem+json; metrics before health and security so they can count through it; shutdown last, as it drives the others. */
-export const PACKAGE_KEYS = ['errors', 'config', 'logging', 'metrics', 'health', 'security', 'shutdown'] as const
+/** In registration order: errors first so every later error is problem+json; metrics before health and security so they can count through it; dependencies before health, so their first connect attempts have run when health's first readiness run takes their checks; compression and tasks after metrics and health, which they report to; shutdown last, as it drives the others. */
+export const PACKAGE_KEYS = ['errors', 'config', 'logging', 'metrics', 'dependencies', 'health', 'security', 'compression', 'tasks', 'shutdown'] as const
 export type PackageKey = typeof PACKAGE_KEYS[number]
 
 export type ResolvedProductionOptions = { [K in PackageKey]: Exclude<ProductionOptions[K], undefined> } & { strict: boolean }
@@ -52,6 +61,7 @@ export function resolveOptions (options: unknown): ResolvedProductionOptions {
     }
   }
   const resolved: Record<string, unknown> = { strict: given.strict ?? false }
-  for (const key of PACKAGE_KEYS) resolved[key] = given[key] ?? {}
+  // Compression is opt-in: in front of most apps a reverse proxy compresses already.
+  for (const key of PACKAGE_KEYS) resolved[key] = given[key] ?? (key === 'compression' ? false : {})
   return resolved as ResolvedProductionOptions
 }

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs'
+import type { FastifyInstance } from 'fastify'
 import { dirname } from 'node:path'
 import { getHeapStatistics } from 'node:v8'
 
@@ -126,6 +127,9 @@ export function appFindings (a: AppFacts): Finding[] {
   if (a.trustProxy === true) {
     found.push({ code: 'FP_WARN_TRUST_PROXY', group: 'security', severe: true, message: 'trustProxy is true: any client sets its own request.ip with X-Forwarded-For', fix: 'set trustProxy to your proxies\' addresses, e.g. [\'10.0.0.0/8\']' })
   }
+  if (typeof a.trustProxy === 'number') {
+    found.push({ code: 'FP_WARN_TRUST_PROXY_HOPS', group: 'security', severe: true, message: `trustProxy is a hop count (${a.trustProxy}): a count cannot tell the proxy from a client that reaches the app directly, so current Fastify 5 releases ignore it: request.ip (and the rate limit's key) is the proxy's address`, fix: 'set trustProxy to your proxies\' addresses or CIDR, e.g. [\'10.0.0.0/8\']' })
+  }
   if (a.keepAliveTimeout !== undefined && a.keepAliveTimeout <= LOAD_BALANCER_IDLE_MS) {
     found.push({ code: 'FP_WARN_KEEP_ALIVE', group: 'performance', severe: false, message: `keepAliveTimeout is ${a.keepAliveTimeout} ms, not above a load balancer's ${LOAD_BALANCER_IDLE_MS} ms idle timeout: it may reuse a socket we just closed (502s)`, fix: 'use serverOptions() or set keepAliveTimeout to 72000' })
   }
@@ -171,4 +175,31 @@ export function packageFindings (p: PackageFacts): Finding[] {
     found.push({ code: 'FP_WARN_SHUTDOWN_GRACE', group: 'deployment', severe: false, message: `the shutdown may take ${timeout} ms (delay included), more than a typical 30 s grace period allows: the platform kills the process mid-drain`, fix: 'keep shutdown.timeout at 25000 or raise terminationGracePeriodSeconds above it' })
   }
   return found
+}
+
+/**
+ * Requests that carry X-Forwarded-For came through a proxy; if Fastify still gives the peer's address
+ * as request.ip, no hop was trusted and every client behind that proxy shares one rate-limit bucket
+ * (and one address in the logs). Boot cannot know whether a proxy is in front: the first such request does.
+ */
+export function untrustedProxyFinding (peer: string | undefined): Finding {
+  return {
+    code: 'FP_WARN_PROXY_UNTRUSTED',
+    group: 'security',
+    severe: true,
+    message: `requests arrive with X-Forwarded-For from ${peer ?? 'an unknown peer'}, a proxy that trustProxy does not trust: request.ip is the proxy's address, so every client behind it shares one rate-limit bucket (if clients reach this service directly, one of them sent the header: ignore this)`,
+    fix: 'set trustProxy (Fastify constructor) to the proxies\' addresses or CIDR, e.g. [\'10.0.0.0/8\'] for an ingress in the cluster network; never true'
+  }
+}
+
+/** Reports `untrustedProxyFinding` once, at the first request that shows it; after that the hook costs one boolean test. */
+export function watchForwardedFor (fastify: FastifyInstance, report: (finding: Finding) => void): void {
+  let reported = false
+  fastify.addHook('onRequest', function forwardedForWatch (request, _reply, done) {
+    if (!reported && request.headers['x-forwarded-for'] !== undefined && request.ip === request.socket.remoteAddress) {
+      reported = true
+      report(untrustedProxyFinding(request.socket.remoteAddress))
+    }
+    done()
+  })
 }

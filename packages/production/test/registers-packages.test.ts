@@ -16,7 +16,7 @@ t.test('with no options it registers every package and boots', async (t) => {
   t.match(res.json(), { code: 'NOT_FOUND', requestId: 'req-1' })
   t.equal((await app.inject({ url: '/unknown' })).json().code, 'NOT_FOUND', 'the 404 handler is the problem+json one')
   const report = logs.lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('fastify-production:'))
-  t.match(report, { level: 30, packages: ['errors', 'config', 'logging', 'metrics', 'health', 'security', 'shutdown'] }, 'one info line at ready names what is on')
+  t.match(report, { level: 30, packages: ['errors', 'config', 'logging', 'metrics', 'dependencies', 'health', 'security', 'tasks', 'shutdown'] }, 'one info line at ready names what is on')
   t.equal(res.headers['x-content-type-options'], 'nosniff', 'security headers')
   t.equal(res.headers['ratelimit-limit'], '100', 'the global rate limit')
   t.equal((await app.inject({ url: '/health/live' })).statusCode, 200, 'probes')
@@ -29,7 +29,7 @@ t.test('with no options it registers every package and boots', async (t) => {
 t.test('every key set to false leaves every package out', async (t) => {
   const logs = logCapture()
   const app = Fastify({ logger: { level: 'info', stream: logs.stream } })
-  await app.register(production, { errors: false, config: false, logging: false, metrics: false, health: false, security: false, shutdown: false })
+  await app.register(production, { errors: false, config: false, logging: false, metrics: false, health: false, dependencies: false, security: false, tasks: false, shutdown: false })
   t.teardown(() => app.close())
   const res = await app.inject({ url: '/unknown' })
   t.equal(res.statusCode, 404)
@@ -40,7 +40,7 @@ t.test('every key set to false leaves every package out', async (t) => {
 })
 
 t.test('one key set to false leaves just that package out', async (t) => {
-  const decorators: Record<string, string> = { config: 'config', logging: 'logging', metrics: 'metrics', health: 'health', shutdown: 'shutdown' }
+  const decorators: Record<string, string> = { config: 'config', logging: 'logging', metrics: 'metrics', health: 'health', dependencies: 'dependencies', shutdown: 'shutdown' }
   for (const [key, decorator] of Object.entries(decorators)) {
     const app = Fastify()
     await app.register(production, { [key]: false })
@@ -64,7 +64,7 @@ t.test('package options pass through', async (t) => {
 
 t.test('bad options fail registration with FP_ERR_PRODUCTION_OPTIONS', async (t) => {
   const cases: Array<[unknown, RegExp]> = [
-    [{ erors: {} }, /erors: is not a known option; accepted: errors, config, logging, metrics, health, security, shutdown, strict/],
+    [{ erors: {} }, /erors: is not a known option; accepted: errors, config, logging, metrics, dependencies, health, security, compression, tasks, shutdown, strict/],
     [{ errors: true }, /errors: must be that package's options object, or false/],
     [{ errors: null }, /errors: must be/],
     [{ errors: [] }, /errors: must be/],
@@ -110,5 +110,5 @@ t.test('in production with no options it still boots: metrics left out with a wa
   t.equal((await app.inject({ url: '/metrics' })).statusCode, 404)
   t.ok(app.hasDecorator('health'))
   t.match(logs.lines.find((l) => l.code === 'FP_WARN_METRICS_OFF'), { level: 40, fix: /metrics\.token/ })
-  t.match(logs.lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('fastify-production:')), { packages: ['errors', 'config', 'logging', 'health', 'security', 'shutdown'] })
+  t.match(logs.lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('fastify-production:')), { packages: ['errors', 'config', 'logging', 'dependencies', 'health', 'security', 'tasks', 'shutdown'] })
 })

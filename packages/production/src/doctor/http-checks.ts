@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomInt } from 'node:crypto'
+import { BlockList, isIP } from 'node:net'
 import { result, type CheckResult } from './check.js'
 
 export interface HttpCheckOptions {
@@ -73,6 +74,8 @@ export async function httpChecks (options: HttpCheckOptions): Promise<CheckResul
   out.push(result('security', 'http.rate-limit', 'rate-limit headers on ordinary routes', limit === null ? 'fail' : 'pass',
     limit === null ? 'no ratelimit-* headers on a 404' : `${limitHeader as string}: ${limit}`, 'turn rate limiting on (security.rateLimit)'))
 
+  out.push(await forwardedForCheck(base, () => call(missingPath), (forged) => call(missingPath, { headers: { 'x-forwarded-for': forged } })))
+
   const type = String(notFound.headers.get('content-type'))
   const stack = /\bat .+:\d+:\d+|"stack"/.test(notFound.body)
   out.push(result('errors', 'http.problem-json', 'errors are problem+json without stack traces', type.startsWith('application/problem+json') && !stack ? 'pass' : 'fail',
@@ -95,4 +98,62 @@ export async function httpChecks (options: HttpCheckOptions): Promise<CheckResul
       `POST ${options.postPath} with a broken body → ${bad.status}${leaks ? ', body shows parser internals' : ''}`, 'register @fastify-production/errors'))
   }
   return out
+}
+
+// Loopback and private ranges: a doctor run from there may sit inside the proxies' trusted range.
+const INSIDE = new BlockList()
+for (const [net, prefix] of [['127.0.0.0', 8], ['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['100.64.0.0', 10], ['169.254.0.0', 16]] as const) INSIDE.addSubnet(net, prefix, 'ipv4')
+for (const [net, prefix] of [['::1', 128], ['fc00::', 7], ['fe80::', 10]] as const) INSIDE.addSubnet(net, prefix, 'ipv6')
+
+/** Whether `hostname` (of the --url) is this machine or a private network. */
+export function insideNetwork (hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '')
+  if (host === 'localhost') return true
+  // An IPv4-mapped IPv6 address (::ffff:10.1.2.3, which URL writes ::ffff:a01:203) is its IPv4 address.
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(host)
+  if (mapped !== null) {
+    const high = parseInt(mapped[1] as string, 16)
+    const low = parseInt(mapped[2] as string, 16)
+    return INSIDE.check(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`, 'ipv4')
+  }
+  const family = isIP(host)
+  return family !== 0 && INSIDE.check(host, family === 4 ? 'ipv4' : 'ipv6')
+}
+
+function remainingOf (seen: Seen): number | undefined {
+  const value = seen.headers.get('ratelimit-remaining') ?? seen.headers.get('x-ratelimit-remaining')
+  return value === null ? undefined : Number(value)
+}
+
+const FORWARDED_ID = 'http.forwarded-for'
+const FORWARDED_TITLE = 'a forged X-Forwarded-For gets no rate-limit bucket of its own'
+const FORWARDED_FIX = 'trust only your proxies: trustProxy as their addresses or CIDR (the example\'s TRUST_PROXY), never true'
+
+/**
+ * A request, then the same request with a forged X-Forwarded-For (a documentation address). Sharing
+ * our bucket, the forged one has less left than ours; with a bucket of its own (trustProxy true, or
+ * a trusted range that covers this client) it has at least as much, since ours was never fuller than
+ * a fresh one. A window reset between the two can fake that: a second try must agree.
+ */
+async function forwardedForCheck (base: URL, plain: () => Promise<Seen>, forged: (address: string) => Promise<Seen>): Promise<CheckResult> {
+  let last = ''
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const ours = remainingOf(await plain())
+    const theirs = remainingOf(await forged(`198.51.100.${randomInt(1, 255)}`))
+    if (ours === undefined || theirs === undefined) {
+      return result('security', FORWARDED_ID, FORWARDED_TITLE, 'skip', 'no ratelimit-remaining header to compare', 'turn rate limiting on (security.rateLimit)')
+    }
+    if (ours === 0) return result('security', FORWARDED_ID, FORWARDED_TITLE, 'skip', 'this client is rate limited right now: run the doctor again later')
+    last = `ratelimit-remaining ${ours} for this client, ${theirs} with a forged X-Forwarded-For`
+    if (theirs < ours) return result('security', FORWARDED_ID, FORWARDED_TITLE, 'pass', `one bucket: ${last}`)
+  }
+  return ownBucketResult(base.hostname, last)
+}
+
+/** The verdict when a forged X-Forwarded-For got a bucket of its own, seen from `hostname`. */
+export function ownBucketResult (hostname: string, seen: string): CheckResult {
+  const inside = insideNetwork(hostname)
+  return result('security', FORWARDED_ID, FORWARDED_TITLE, inside ? 'warn' : 'fail',
+    `a bucket of its own (${seen}): any client picks its address and a fresh budget${inside ? `; ${hostname} is this machine or a private network, which may be the trusted proxies' range: run the doctor against the public address to be sure` : ''}`,
+    FORWARDED_FIX)
 }
