@@ -30,11 +30,11 @@ t.test('the doctor, run against the example service started for real, passes eve
   const { code, stdout } = await run(['--url', `http://127.0.0.1:${port}`, '--post', '/orders', '--json'])
   const report = JSON.parse(stdout) as { score: number, counts: Record<string, number>, checks: Array<{ id: string, status: string, reason: string }> }
   t.same(report.checks.filter((c) => c.status !== 'pass'), [], 'no check warns or fails')
-  t.equal(report.checks.length, 11)
+  t.equal(report.checks.length, 12)
   t.match(report, { score: 100, counts: { fail: 0, warn: 0, skip: 0 } })
   t.equal(code, 0)
   const text = await run(['--url', `http://127.0.0.1:${port}`, '--post', '/orders'])
-  t.match(text.stdout, /score 100\/100 — 11 pass, 0 warn, 0 fail, 0 skipped/)
+  t.match(text.stdout, /score 100\/100 — 12 pass, 0 warn, 0 fail, 0 skipped/)
   child.kill('SIGTERM')
   await once(child, 'exit')
 })

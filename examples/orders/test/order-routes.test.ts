@@ -102,13 +102,18 @@ t.test('order routes, PostgreSQL repository', async (t) => {
   })
 })
 
-t.test('a database nobody answers on stops the boot instead of half-starting', async (t) => {
-  await t.rejects(buildApp({ env: { DATABASE_URL: 'postgres://user:pw@127.0.0.1:1/none' }, server: { logger: false } }), { code: 'ECONNREFUSED' })
+t.test('a database nobody answers on keeps the app starting (startup probe 503) instead of half-starting', async (t) => {
+  const app = await buildApp({ env: { DATABASE_URL: 'postgres://user:pw@127.0.0.1:1/none' }, server: { logger: false } })
+  t.teardown(() => app.close())
+  await app.ready()
+  t.equal((await app.inject({ url: '/health/startup' })).statusCode, 503, 'connect attempts go on with backoff')
+  t.equal((await app.inject({ url: '/health/ready' })).statusCode, 503)
 })
 
 t.test('a query failure at run time is a generic 500 with no driver text', async (t) => {
   const app = await buildApp({ env: { DATABASE_URL: pg.url }, server: { logger: false } })
   t.teardown(() => app.close())
+  await app.ready() // the migration runs at ready, with the connect attempts
   const admin = new pgDriver.Client({ connectionString: pg.url })
   await admin.connect()
   await admin.query('alter table orders rename to orders_gone')

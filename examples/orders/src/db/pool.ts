@@ -1,13 +1,18 @@
 import pg from 'pg'
 import type { FastifyBaseLogger } from 'fastify'
 
+/** Client-side bound of one query and of a connection wait, in ms: the policy's per-attempt timeout. */
+export const QUERY_TIMEOUT = 2_000
+
 /** A small pool: keep instances × max below the database's max_connections. */
 export function createPool (connectionString: string, log: FastifyBaseLogger, max = 10): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max,
-    // Bound every wait: a dead database must fail requests fast, not pile them up.
-    connectionTimeoutMillis: 2_000,
+    // Bound every wait on the client side: a frozen database cannot enforce statement_timeout, so
+    // query_timeout ends the query (and drops its connection) and connectionTimeoutMillis the connect.
+    connectionTimeoutMillis: QUERY_TIMEOUT,
+    query_timeout: QUERY_TIMEOUT,
     idleTimeoutMillis: 30_000,
     statement_timeout: 5_000
   })

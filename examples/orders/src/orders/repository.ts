@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto'
 import type { Pool } from 'pg'
+import type { CallOptions, PgDependency } from 'fastify-production'
 import type { NewOrder, Order } from './schemas.js'
 
-/** A page of orders in creation order; `after` is the position of the last order already seen. */
+/**
+ * A page of orders in creation order; `after` is the position of the last order already seen.
+ * `call` carries the request, so a client that goes away cancels its queries.
+ */
 export interface OrderRepository {
-  create: (order: NewOrder) => Promise<Order>
-  get: (id: string) => Promise<Order | undefined>
-  list: (limit: number, after: number | undefined) => Promise<{ items: Order[], last: number | undefined, more: boolean }>
-  remove: (id: string) => Promise<boolean>
+  create: (order: NewOrder, call?: CallOptions) => Promise<Order>
+  get: (id: string, call?: CallOptions) => Promise<Order | undefined>
+  list: (limit: number, after: number | undefined, call?: CallOptions) => Promise<{ items: Order[], last: number | undefined, more: boolean }>
+  remove: (id: string, call?: CallOptions) => Promise<boolean>
 }
 
 export function memoryRepository (): OrderRepository {
@@ -57,31 +61,37 @@ export async function migrate (pool: Pool): Promise<void> {
   await pool.query(MIGRATION)
 }
 
-export function postgresRepository (pool: Pool): OrderRepository {
+/**
+ * Every query runs under the database's policy (timeouts, retries, breaker): reads and deletes are
+ * idempotent, so a failed attempt is retried within the deadline; an insert is not (it may have run).
+ */
+export function postgresRepository (db: PgDependency): OrderRepository {
   return {
-    async create (input) {
-      const { rows } = await pool.query<OrderRow>(
+    async create (input, call) {
+      const { rows } = await db.query<OrderRow>(
         'insert into orders (id, item, quantity) values ($1, $2, $3) returning seq, id, item, quantity, created_at',
-        [randomUUID(), input.item, input.quantity]
+        [randomUUID(), input.item, input.quantity],
+        call
       )
       return toOrder(rows[0] as OrderRow)
     },
-    async get (id) {
-      const { rows } = await pool.query<OrderRow>('select seq, id, item, quantity, created_at from orders where id = $1', [id])
+    async get (id, call) {
+      const { rows } = await db.query<OrderRow>('select seq, id, item, quantity, created_at from orders where id = $1', [id], { ...call, idempotent: true })
       return rows[0] === undefined ? undefined : toOrder(rows[0])
     },
-    async list (limit, after) {
-      const { rows } = await pool.query<OrderRow>(
+    async list (limit, after, call) {
+      const { rows } = await db.query<OrderRow>(
         'select seq, id, item, quantity, created_at from orders where seq > $1 order by seq limit $2',
-        [after ?? 0, limit + 1]
+        [after ?? 0, limit + 1],
+        { ...call, idempotent: true }
       )
       const more = rows.length > limit
       const items = rows.slice(0, limit)
       const lastRow = items.at(-1)
       return { items: items.map(toOrder), last: lastRow === undefined ? undefined : Number(lastRow.seq), more }
     },
-    async remove (id) {
-      const { rowCount } = await pool.query('delete from orders where id = $1', [id])
+    async remove (id, call) {
+      const { rowCount } = await db.query('delete from orders where id = $1', [id], { ...call, idempotent: true })
       return rowCount === 1
     }
   }

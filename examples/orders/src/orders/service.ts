@@ -1,4 +1,4 @@
-import { BadRequestError, NotFoundError } from 'fastify-production'
+import { BadRequestError, NotFoundError, type CallOptions } from 'fastify-production'
 import type { OrderRepository } from './repository.js'
 import type { NewOrder, Order, OrderPage } from './schemas.js'
 
@@ -15,25 +15,25 @@ function decodeCursor (cursor: string): number {
 
 export function orderService (repository: OrderRepository, onCreated: () => void) {
   return {
-    async create (input: NewOrder): Promise<Order> {
-      const order = await repository.create(input)
+    async create (input: NewOrder, call?: CallOptions): Promise<Order> {
+      const order = await repository.create(input, call)
       onCreated()
       return order
     },
 
-    async get (id: string): Promise<Order> {
-      const order = await repository.get(id)
+    async get (id: string, call?: CallOptions): Promise<Order> {
+      const order = await repository.get(id, call)
       if (order === undefined) throw new NotFoundError(`Order ${id} not found.`, { code: 'ORDER_NOT_FOUND' })
       return order
     },
 
-    async list (limit: number, cursor: string | undefined): Promise<OrderPage> {
-      const page = await repository.list(limit, cursor === undefined ? undefined : decodeCursor(cursor))
+    async list (limit: number, cursor: string | undefined, call?: CallOptions): Promise<OrderPage> {
+      const page = await repository.list(limit, cursor === undefined ? undefined : decodeCursor(cursor), call)
       return { items: page.items, nextCursor: page.more && page.last !== undefined ? encodeCursor(page.last) : null }
     },
 
-    async remove (id: string): Promise<void> {
-      if (!await repository.remove(id)) throw new NotFoundError(`Order ${id} not found.`, { code: 'ORDER_NOT_FOUND' })
+    async remove (id: string, call?: CallOptions): Promise<void> {
+      if (!await repository.remove(id, call)) throw new NotFoundError(`Order ${id} not found.`, { code: 'ORDER_NOT_FOUND' })
     }
   }
 }
