@@ -81,7 +81,8 @@ t.test('with the metrics capability, shed requests are counted by reason', async
         declared.push(config)
         return { inc (labels) { counted.push(labels) } }
       },
-      metricsAsJson: async () => [], ...notUsedByHealth
+      metricsAsJson: async () => [],
+      ...notUsedByHealth
     }, 'test')
   })
   await app.inject('/orders')
