@@ -39,6 +39,15 @@ t.test('GET /shipping/quote asks the shipping API named by SHIPPING_URL', async 
     t.equal(res.json().code, 'SHIPPING_QUOTE_UNAVAILABLE')
   })
 
+  await t.test('a 200 whose body is no quote (null, or a price without a currency): 502', async (t) => {
+    for (const body of [null, { price: 3 }]) {
+      upstream.handle = upstreamAnswers.json(200, body)
+      const res = await app.inject('/shipping/quote?quantity=1')
+      t.equal(res.statusCode, 502, JSON.stringify(body))
+      t.equal(res.json().code, 'SHIPPING_QUOTE_UNAVAILABLE')
+    }
+  })
+
   await t.test('the shipping API is a non-critical dependency: it shows in readiness', async (t) => {
     const ready = await app.inject('/health/ready')
     t.equal(ready.statusCode, 200)

@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { ProblemDetails, clientGone } from 'fastify-production'
 
 /** The worker module: `.ts` when the app runs from source (tests), `.js` once built. */
+/* c8 ignore next -- tap runs the source; the built `.js` branch runs in the deploy tree CI replays */
 export const hashWorker = new URL(import.meta.url.endsWith('.ts') ? './hash-worker.ts' : './hash-worker.js', import.meta.url)
 
 const HashRequest = Type.Object({ password: Type.String({ minLength: 12, maxLength: 256 }) }, { additionalProperties: false })
