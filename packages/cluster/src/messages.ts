@@ -1,11 +1,9 @@
+import type { WorkerMetrics } from '@fastify-production/core'
 /** Key of every IPC message this package sends, so other users of the channel (prom-client...) are left alone. */
 export const TAG = 'fpCluster'
 
-/** One worker's registry as JSON, with the value of the `worker` label its per-worker metrics get (its slot). */
-export interface WorkerMetrics {
-  worker: string
-  metrics: unknown[]
-}
+/** One worker's registry as JSON, with its `worker` slot label (core's type, shared with metrics). */
+export type { WorkerMetrics } from '@fastify-production/core'
 
 /** What a worker that could not start tells the primary, instead of logging it itself. */
 export interface BootError {

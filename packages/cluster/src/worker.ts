@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { drain, find, findLifecycle, MetricsCap, ShutdownCap, type MetricsCapability } from '@fastify-production/core'
+import { drain, find, findLifecycle, MetricsCap, ShutdownCap } from '@fastify-production/core'
 import { buildApp } from './app.js'
 import { handleSignals, type SignalGuard } from './graceful.js'
 import type { ClusterHandle } from './handle.js'
@@ -35,18 +35,12 @@ async function workerMetrics (app: FastifyInstance, log: Log): Promise<unknown[]
 }
 
 /**
- * What @fastify-production/metrics offers beyond core's MetricsCapability: serve every worker's
- * metrics from this app's scrape endpoint. Looked up by shape, as core's type does not carry it yet.
- */
-type Aggregating = MetricsCapability & { aggregateWith?: (collect: () => Promise<WorkerMetrics[]>) => void }
-
-/**
  * Makes this worker's /metrics (the metrics package's endpoint, on the app's port or its own) serve
  * the whole cluster: a scrape reaches whichever worker accepts it, so each worker's own numbers
  * would be a random part of the total. The primary gathers every ready worker's registry.
  */
 function aggregateOverCluster (app: FastifyInstance, opts: ResolvedClusterOptions, pending: Map<number, (workers: WorkerMetrics[]) => void>): void {
-  const metrics = find(app, MetricsCap) as Aggregating | undefined
+  const metrics = find(app, MetricsCap)
   if (metrics?.aggregateWith === undefined) return
   let next = 0
   metrics.aggregateWith(async () => await new Promise<WorkerMetrics[]>((resolve, reject) => {

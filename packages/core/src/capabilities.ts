@@ -15,6 +15,12 @@ export interface GaugeLike {
   set: (labels: Record<string, string>, value: number) => void
 }
 
+/** One worker's registry as JSON (`getMetricsAsJSON()`), with the value of the `worker` label its per-worker metrics get (its slot). */
+export interface WorkerMetrics {
+  worker: string
+  metrics: unknown[]
+}
+
 /** What @fastify-production/metrics offers: metrics for the other packages, the registry for cluster. */
 export interface MetricsCapability {
   /** A counter on the app's registry; the same one when called twice with the same name. */
@@ -28,6 +34,12 @@ export interface MetricsCapability {
   gauge: (config: { name: string, help: string, labelNames: string[], collect?: (set: GaugeLike['set']) => void }) => GaugeLike
   /** The registry's metrics as JSON, as prom-client's `getMetricsAsJSON()` gives them. */
   metricsAsJson: () => Promise<unknown[]>
+  /**
+   * In a cluster worker (called by @fastify-production/cluster): from then on every scrape of this
+   * app serves every worker's metrics, each by its aggregation rule. Optional: an older metrics
+   * package has none, and cluster then leaves each worker's endpoint its own.
+   */
+  aggregateWith?: (collect: () => Promise<WorkerMetrics[]>) => void
 }
 
 /** What @fastify-production/logging offers: more keys whose values every log line masks. */

@@ -9,6 +9,7 @@ export {
   type HealthCheck,
   type HistogramLike,
   type GaugeLike,
+  type WorkerMetrics,
   type LoggingCapability,
   type ShutdownCapability,
   type CounterLike

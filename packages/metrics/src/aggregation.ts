@@ -1,4 +1,7 @@
 import { AggregatorRegistry, type Registry } from 'prom-client'
+import type { WorkerMetrics } from '@fastify-production/core'
+
+export type { WorkerMetrics }
 
 /**
  * How one metric of several worker processes becomes one: prom-client's aggregators (`sum`,
@@ -6,12 +9,6 @@ import { AggregatorRegistry, type Registry } from 'prom-client'
  * naming its slot (0, 1, ...; a replacement takes the slot of the worker it replaces).
  */
 export type Aggregation = 'sum' | 'first' | 'min' | 'max' | 'average' | 'omit' | 'worker'
-
-/** One worker's registry as JSON (`getMetricsAsJSON()`), with the label value that names it. */
-export interface WorkerMetrics {
-  worker: string
-  metrics: unknown[]
-}
 
 /**
  * The rule of each gauge this package exports (names without the prefix). Counters and histograms

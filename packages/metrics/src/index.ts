@@ -18,11 +18,7 @@ import { codes } from './errors.js'
 // No `declare module 'fastify'` for `fastify.metrics`: fastify-metrics declares the same property with
 // its own type, and two declarations break the app's type check. Apps declare it (see the README).
 
-/**
- * What @fastify-production/cluster calls in a worker, beyond core's MetricsCapability (which only
- * core may extend): from then on every scrape of this app serves every worker's metrics, each by its
- * aggregation rule, so a scrape reaching any worker gets the whole cluster.
- */
+/** Core's optional `aggregateWith`, which this package always provides (cluster calls it in a worker). */
 export interface ClusterAggregation {
   aggregateWith: (collect: () => Promise<WorkerMetrics[]>) => void
 }
