@@ -16,7 +16,7 @@ const healthPlugin: FastifyPluginAsync<HealthOptions> = async function health (f
   const app = lifecycle(fastify)
   const runner = new CheckRunner(opts.checks, opts.cacheMs, fastify.log)
   const readiness = new Readiness(app, runner, fastify.log)
-  const shedder = new Shedder(problems(fastify), opts.retryAfter)
+  const shedder = new Shedder({ problems: problems(fastify), retryAfter: opts.retryAfter, maxQueueDelay: opts.maxQueueDelay, log: fastify.log })
 
   // Next to the app's own @fastify/under-pressure, shedding twice would answer 503 for either's
   // limits with two bodies: it sheds, we measure, unless `loadShedding: true` was asked for.
@@ -80,6 +80,7 @@ export type { HealthDecorator } from './decorator.js'
 export type { HealthState, ProbeStatus } from './readiness.js'
 export type { CheckStatus } from './checks.js'
 export type { PressureState, PressureReason } from './pressure.js'
+export type { ShedReason } from './shedding.js'
 export { PRESSURE_CHANNEL } from './pressure.js'
 export { HealthResponse, HealthCheckResult } from './probes.js'
 export { defaultLimits } from './options.js'

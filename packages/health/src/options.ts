@@ -37,6 +37,13 @@ export interface HealthOptions {
   sampleInterval?: number
   /** Shed when the event-loop delay p99 of an interval exceeds this many ms; 0 turns it off. @default 1000 */
   maxEventLoopDelay?: number
+  /**
+   * Shed a request that waited more than this many ms behind other requests in one turn of the event
+   * loop, once turns have run over it back to back for 100 ms (a standing queue, not a burst); 0 turns
+   * it off. Acts per request, between samples: overload that waits in the kernel's socket buffers shows
+   * here first. @default 50
+   */
+  maxQueueDelay?: number
   /** Shed when heap used exceeds this many bytes; 0 turns it off. @default 90% of `v8.getHeapStatistics().heap_size_limit` */
   maxHeapUsedBytes?: number
   /** Shed when the resident set size exceeds this many bytes; 0 turns it off. @default 110% of `heap_size_limit` */
@@ -71,6 +78,7 @@ export interface ResolvedHealthOptions extends PressureLimits {
   /** `loadShedding` was given: an explicit `true` sheds even next to @fastify/under-pressure. */
   loadSheddingGiven: boolean
   sampleInterval: number
+  maxQueueDelay: number
   retryAfter: number
   warnEventLoopDelay: number
 }
@@ -98,6 +106,7 @@ const OptionsSchema = Type.Object({
   loadShedding: Type.Optional(Type.Boolean()),
   sampleInterval: Type.Optional(Type.Integer({ minimum: 10, maximum: 2_147_483_647 })),
   maxEventLoopDelay: Type.Optional(Milliseconds),
+  maxQueueDelay: Type.Optional(Milliseconds),
   maxHeapUsedBytes: Type.Optional(Type.Integer({ minimum: 0 })),
   maxRssBytes: Type.Optional(Type.Integer({ minimum: 0 })),
   maxEventLoopUtilization: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
@@ -107,7 +116,7 @@ const OptionsSchema = Type.Object({
 
 const ACCEPTED = 'prefix (path like /health or \'\'), checks ({ [name matching ' + CHECK_NAME.source + ']: { check: function, timeout?: integer ms >= 1, critical?: boolean } }), ' +
   'cacheMs (integer ms >= 0), detailToken (string of 16+ characters), loadShedding (boolean), sampleInterval (integer ms >= 10), ' +
-  'maxEventLoopDelay (integer ms >= 0), maxHeapUsedBytes (integer >= 0), maxRssBytes (integer >= 0), ' +
+  'maxEventLoopDelay (integer ms >= 0), maxQueueDelay (integer ms >= 0), maxHeapUsedBytes (integer >= 0), maxRssBytes (integer >= 0), ' +
   'maxEventLoopUtilization (number 0..1), retryAfter (integer seconds 1..86400), warnEventLoopDelay (integer ms >= 0)'
 
 /** Shedding defaults follow the heap limit, which `--max-old-space-size` sets (see the README). */
@@ -154,6 +163,7 @@ export function resolveOptions (options: unknown): ResolvedHealthOptions {
     loadSheddingGiven: opts.loadShedding !== undefined,
     sampleInterval: opts.sampleInterval ?? 1000,
     maxEventLoopDelay: opts.maxEventLoopDelay ?? limits.maxEventLoopDelay,
+    maxQueueDelay: opts.maxQueueDelay ?? 50,
     maxHeapUsedBytes: opts.maxHeapUsedBytes ?? limits.maxHeapUsedBytes,
     maxRssBytes: opts.maxRssBytes ?? limits.maxRssBytes,
     maxEventLoopUtilization: opts.maxEventLoopUtilization ?? limits.maxEventLoopUtilization,

@@ -59,6 +59,14 @@ t.test('over a limit, ordinary routes and 404s are shed; probes and production.l
   for (const probe of ['live', 'ready', 'startup']) t.equal((await app.inject(`/health/${probe}`)).statusCode, 200, probe)
 })
 
+t.test('with queue-delay shedding off (maxQueueDelay: 0), the sampled limits shed the same way', async (t) => {
+  const app = await overHeapLimit(t, { maxQueueDelay: 0 })
+  t.equal((await app.inject('/orders')).statusCode, 503)
+  t.equal((await app.inject('/nowhere')).statusCode, 503)
+  t.equal((await app.inject('/metrics')).statusCode, 200)
+  t.equal((await app.inject('/health/live')).statusCode, 200)
+})
+
 t.test('the shed body comes from the app\'s one problem writer: its typeBaseUrl applies', async (t) => {
   const app = await overHeapLimit(t)
   problems(app).typeBaseUrl = 'https://errors.example.com/'
