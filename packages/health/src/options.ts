@@ -41,7 +41,7 @@ export interface HealthOptions {
    * Shed a request that waited more than this many ms behind other requests in one turn of the event
    * loop, once turns have run over it back to back for 100 ms (a standing queue, not a burst); 0 turns
    * it off. Acts per request, between samples: overload that waits in the kernel's socket buffers shows
-   * here first. @default 50
+   * here first. @default 20
    */
   maxQueueDelay?: number
   /** Shed when heap used exceeds this many bytes; 0 turns it off. @default 90% of `v8.getHeapStatistics().heap_size_limit` */
@@ -163,7 +163,7 @@ export function resolveOptions (options: unknown): ResolvedHealthOptions {
     loadSheddingGiven: opts.loadShedding !== undefined,
     sampleInterval: opts.sampleInterval ?? 1000,
     maxEventLoopDelay: opts.maxEventLoopDelay ?? limits.maxEventLoopDelay,
-    maxQueueDelay: opts.maxQueueDelay ?? 50,
+    maxQueueDelay: opts.maxQueueDelay ?? 20,
     maxHeapUsedBytes: opts.maxHeapUsedBytes ?? limits.maxHeapUsedBytes,
     maxRssBytes: opts.maxRssBytes ?? limits.maxRssBytes,
     maxEventLoopUtilization: opts.maxEventLoopUtilization ?? limits.maxEventLoopUtilization,
