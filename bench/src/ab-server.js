@@ -11,14 +11,28 @@ import { HOST, PAYLOAD, RATE_LIMIT, ROUTE, responseSchema } from './common.js'
 
 const direct = (url) => async () => (await fetch(`${url}${ROUTE}`)).json()
 
+async function loopbackUpstream () {
+  const upstream = createServer((_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(PAYLOAD)) })
+  await new Promise((resolve) => upstream.listen(0, HOST, resolve))
+  return `http://${HOST}:${upstream.address().port}`
+}
+
 export const variants = {
   health: {
     label: 'health with its defaults: the shedding hook (sampled limits and queue delay)',
     register: (ctx) => ctx.register(health)
   },
+  'health-sampled-only': {
+    label: 'health with queue-delay shedding off (maxQueueDelay: 0): the hook reads one precomputed value',
+    register: (ctx) => ctx.register(health, { maxQueueDelay: 0 })
+  },
   'slow-down': {
     label: 'security: the in-memory rate limit with a slow-down no request reaches, no headers',
     register: (ctx) => ctx.register(security, { headers: false, rateLimit: { ...RATE_LIMIT, delayAfter: RATE_LIMIT.max - 1 } })
+  },
+  'rate-limit': {
+    label: 'security: the in-memory rate limit alone (no slow-down), its three ratelimit-* headers, no other headers',
+    register: (ctx) => ctx.register(security, { headers: false, rateLimit: { ...RATE_LIMIT } })
   },
   'input-guard': {
     label: 'security: the input guard with query: true on a route without a query schema (its hook walks the query)',
@@ -33,12 +47,17 @@ export const variants = {
     label: 'compression on a response below the threshold (no Accept-Encoding): its hooks',
     register: (ctx) => ctx.register(compression)
   },
+  'fetch-signal': {
+    label: 'no package: a loopback fetch with a fresh AbortSignal (/b) or without one (/a, /a2), what any cancellable call pays',
+    setup: async () => ({ url: await loopbackUpstream() }),
+    base: ({ url }) => direct(url),
+    register: async () => {},
+    handler: ({ url }) => async () => (await fetch(`${url}${ROUTE}`, { signal: new AbortController().signal })).json()
+  },
   'dependencies-call': {
     label: 'one loopback upstream call per request: through dependencies\' policy (/b) or a bare fetch (/a, /a2)',
     async setup () {
-      const upstream = createServer((_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(PAYLOAD)) })
-      await new Promise((resolve) => upstream.listen(0, HOST, resolve))
-      const url = `http://${HOST}:${upstream.address().port}`
+      const url = await loopbackUpstream()
       return { url, shipping: httpDependency({ url, critical: false }) }
     },
     base: ({ url }) => direct(url),
