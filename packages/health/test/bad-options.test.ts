@@ -15,6 +15,8 @@ const bad: Array<[string, unknown, RegExp]> = [
   ['a short detailToken', { detailToken: 'short' }, /detailToken/],
   ['a sampleInterval under 10 ms', { sampleInterval: 5 }, /sampleInterval/],
   ['an ELU limit above 1', { maxEventLoopUtilization: 1.5 }, /maxEventLoopUtilization/],
+  ['a negative maxQueueDelay', { maxQueueDelay: -1 }, /maxQueueDelay/],
+  ['a fractional maxQueueDelay', { maxQueueDelay: 2.5 }, /maxQueueDelay/],
   ['a fractional retryAfter', { retryAfter: 1.5 }, /retryAfter/],
   ['a loadShedding that is not a boolean', { loadShedding: 'yes' }, /loadShedding/],
   ['an unknown option', { typo: true }, /typo: is not a known option/],

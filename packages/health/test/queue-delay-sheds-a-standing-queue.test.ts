@@ -14,7 +14,7 @@ function spin (ms: number): void {
   while (performance.now() < end);
 }
 
-interface Server { app: FastifyInstance, port: number, lines: LogLine[], shed: string[], firstQueueShed: Promise<void>, handledAt: number[], handled: () => number }
+interface Server { app: FastifyInstance, port: number, lines: LogLine[], shed: string[], firstQueueShed: Promise<void>, handledAt: number[] }
 
 /** Health (sampled limits off: only queue delay sheds) on a real socket; `/work` holds the loop `workMs`. */
 async function server (t: Test, options: HealthOptions, workMs: number): Promise<Server> {
@@ -44,7 +44,7 @@ async function server (t: Test, options: HealthOptions, workMs: number): Promise
     return 'done'
   })
   await app.listen({ port: 0, host: '127.0.0.1' })
-  return { app, port: (app.server.address() as AddressInfo).port, lines: capture.lines, shed, firstQueueShed, handledAt, handled: () => handledAt.length }
+  return { app, port: (app.server.address() as AddressInfo).port, lines: capture.lines, shed, firstQueueShed, handledAt }
 }
 
 async function startClient (t: Test, port: number, paths: string[], connections: number): Promise<ClosedLoop> {
@@ -124,8 +124,8 @@ t.test('busy time between turns (timers, connections opening and closing) keeps 
   const other = setInterval(() => spin(30), 0)
   t.teardown(() => clearInterval(other))
   const shedBefore = s.shed.length
-  const until = s.handled() + 200
-  while (s.handled() < until) await once(s.app.server, 'request')
+  const until = s.handledAt.length + 200
+  while (s.handledAt.length < until) await once(s.app.server, 'request')
   clearInterval(other)
   await client.stop()
   // Each turn serves about maxQueueDelay / 5 ms = 4 requests of the 40 waiting: most are shed.
@@ -136,7 +136,7 @@ t.test('maxQueueDelay: 0 never sheds by queue delay', async (t) => {
   const s = await server(t, { maxQueueDelay: 0 }, 5)
   const client = await startClient(t, s.port, ['/work'], 40)
   // The same load that sheds with a limit; stop after enough turns for the congestion interval to pass several times.
-  while (s.handled() < 400) await once(s.app.server, 'request')
+  while (s.handledAt.length < 400) await once(s.app.server, 'request')
   const report = await client.stop()
   t.same(Object.keys(report.statuses['/work'] as object), ['200'])
   t.same(s.shed, [])
