@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http'
 import fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import { resolveRequestIdOptions, type RequestIdOptionsInput } from './options.js'
 import type { AccessLineWriter } from './access-log.js'
-import { requestLoggerFactory } from './request-logger.js'
+import { IssuedId, requestLoggerFactory } from './request-logger.js'
 
 /** What requestIdOptions() tells the plugin, through the `genReqId` function Fastify keeps. */
 export const kRequestIdInfo = Symbol.for('fastify-production.logging.request-id')
@@ -83,12 +83,13 @@ export function requestIdOptions (options: RequestIdOptionsInput = {}): RequestI
   const resolved = resolveRequestIdOptions(options)
   const next = resolved.generator === 'uuid' ? randomUUID : counterIds()
   const header = resolved.header
+  const issued = new IssuedId()
   const genReqId = resolved.trustInbound
     ? function genReqId (req: IncomingMessage): string {
       const inbound = req.headers[header]
-      return isSafeRequestId(inbound) ? inbound : next()
+      return (issued.last = isSafeRequestId(inbound) ? inbound : next())
     }
-    : function genReqId (): string { return next() }
+    : function genReqId (): string { return (issued.last = next()) }
   const logging = requestLoggingOptions((fastify as { LogController?: LogControllerClass }).LogController, resolved.logLabel)
   const info: RequestIdInfo = { header, controller: logging.controller }
   Object.defineProperty(genReqId, kRequestIdInfo, { value: info })
@@ -97,7 +98,7 @@ export function requestIdOptions (options: RequestIdOptionsInput = {}): RequestI
     // Fastify would take any inbound value as is; genReqId reads and checks the header itself.
     requestIdHeader: false,
     // Each request's logger made cheaply (same lines): see request-logger.ts.
-    childLoggerFactory: requestLoggerFactory(resolved.logLabel),
+    childLoggerFactory: requestLoggerFactory(resolved.logLabel, issued),
     ...logging.options
   }
 }

@@ -71,8 +71,18 @@ function isEmpty (options: object): boolean {
   return true
 }
 
+/**
+ * The id our genReqId issued last. Fastify makes the request's logger right after it asks for the
+ * id, in the same tick, so an id equal to it is one of ours: safe in JSON as it is (hex, a UUID or an
+ * inbound id that passed the safe-id check) and need not be tested for escapes. Any other id (an
+ * app's own genReqId) is escaped as usual.
+ */
+export class IssuedId {
+  last: string | undefined = undefined
+}
+
 /** Fastify's `childLoggerFactory` for request loggers whose one binding is the request id under `label`. */
-export function requestLoggerFactory (label: string): ChildLoggerFactory {
+export function requestLoggerFactory (label: string, issued: IssuedId): ChildLoggerFactory {
   const key = `,${JSON.stringify(label)}:`
   return function requestLogger (logger, bindings, options) {
     const id = bindings[label]
@@ -80,7 +90,8 @@ export function requestLoggerFactory (label: string): ChildLoggerFactory {
     const shape = typeof id === 'string' && isEmpty(options) ? shapeOf(logger, label) : null
     if (shape === null) return logger.child(bindings, options)
     const parent = logger as unknown as Internal
-    return cheapChild(parent, shape, (parent[shape.chindings] as string) + key + jsonString(id as string))
+    const quoted = id === issued.last ? `"${id}"` : jsonString(id as string)
+    return cheapChild(parent, shape, (parent[shape.chindings] as string) + key + quoted)
   }
 }
 

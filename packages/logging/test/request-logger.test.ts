@@ -121,3 +121,25 @@ t.test('trace ids on a request logger whose level a hook changed first: the leve
   await app.inject({ url: '/', headers: { traceparent: TRACEPARENT, 'x-request-id': 'lv-1' } })
   t.match(await logs.next((l) => l.msg === 'debug, traced'), { reqId: 'lv-1', trace_id: '0af7651916cd43dd8448eb211c80319c', span_id: 'b7ad6b7169203331' })
 })
+
+t.test('an app\'s own genReqId next to requestIdOptions()\' logger factory: its ids are escaped, ours are not re-checked', async (t) => {
+  const logs = capture()
+  const ours = requestIdOptions()
+  let n = 0
+  // Quotes and a backslash: only JSON escaping keeps the line parseable.
+  const app = Fastify({ ...ours, genReqId: () => `app"${++n}\\x`, logger: { ...loggerOptions(), stream: logs.stream } })
+  t.teardown(() => app.close())
+  await app.register(logging)
+  app.get('/', async (request) => { request.log.info('in the handler'); return 'ok' })
+  await app.inject('/')
+  const line = await logs.next((l) => l.msg === 'in the handler')
+  t.equal(line.reqId, 'app"1\\x', 'the app\'s id, intact, in a line JSON.parse read')
+
+  const plain = capture()
+  const safe = Fastify({ ...requestIdOptions(), logger: { ...loggerOptions(), stream: plain.stream } })
+  t.teardown(() => safe.close())
+  await safe.register(logging)
+  safe.get('/', async (request) => { request.log.info('in the handler'); return 'ok' })
+  await safe.inject({ url: '/', headers: { 'x-request-id': 'inbound:1.a_b-c' } })
+  t.equal((await plain.next((l) => l.msg === 'in the handler')).reqId, 'inbound:1.a_b-c', 'an inbound id that passed the check, as sent')
+})
