@@ -76,7 +76,7 @@ export function goalChecks (scenario, goals = OVERLOAD_GOALS) {
   }
   for (const r of rows) {
     if (r.p99Factor !== undefined) checks.push({ goal: `p99 ${r.multiplier}×`, ok: r.p99Factor <= goals.p99, text: `p99 served at ${r.multiplier}× = ${r.p99Factor.toFixed(1)}× the light-load p99 (goal ≤ ${goals.p99}×)` })
-    if (r.livenessShare !== undefined) checks.push({ goal: `liveness ${r.multiplier}×`, ok: r.livenessShare >= goals.liveness, text: `/health/live at ${r.multiplier}×: ${r.liveness.ok}/${r.liveness.sent} answered 2xx within ${r.liveness.timeoutMs} ms` })
+    if (r.livenessShare !== undefined) checks.push({ goal: `liveness ${r.multiplier}×`, ok: r.livenessShare >= goals.liveness, text: `/health/live${r.liveness.ownPort ? ' (probe port)' : ''} at ${r.multiplier}×: ${r.liveness.ok}/${r.liveness.sent} answered 2xx within ${r.liveness.timeoutMs} ms` })
   }
   return checks
 }
@@ -92,6 +92,7 @@ export function overloadMarkdown ({ options, scenarios, suite }) {
   lines.push(`- Each level: a fresh server, its capacity, then ${options.seconds} s open loop at the fixed rate (src/open-loop.js: requests are due on schedule whether or not the server keeps up, latency counted from when each was due; at most ${options.maxConnections} connections, then requests wait for one). A request not answered within ${options.timeoutMs} ms is given up, as a client or proxy would. Goodput = 2xx answered in time, per second.`)
   lines.push(`- Liveness: \`GET /health/live\` every ${options.livenessEveryMs} ms on a fresh connection (as the kubelet probes), ${options.livenessTimeoutMs} ms timeout. Bare Fastify and the stock stack get a plain route for it.`)
   if (options.health) lines.push(`- The suite ran with health options \`${JSON.stringify(options.health)}\` (not its defaults).`)
+  if (options.health?.port !== undefined) lines.push('- The suite\'s liveness was polled on its probe listener (health\'s `port`: a listening socket of its own, with its own accept queue); the other stacks\' on their app port.')
   lines.push('')
   lines.push('| scenario | light-load p99 ms | level | capacity req/s | offered req/s | goodput req/s | goodput ÷ capacity | p99 served ms | p99 ÷ light-load | 503 + Retry-After | 503 without | given up / reset | /health/live 2xx |')
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|')

@@ -46,7 +46,7 @@ async function boot (scenario, { nodeBin, cpu, health }) {
     error.skip = ready.type === 'skip'
     throw error
   }
-  return { server, port: ready.port }
+  return { server, port: ready.port, probePort: ready.probePort ?? ready.port }
 }
 
 const open = (port, rate, seconds, options) => openLoop({
@@ -77,12 +77,13 @@ async function measureCapacity (scenario, run, options) {
 
 /** One overload level on a fresh server: its capacity right then, then the fixed rate, liveness polled alongside. */
 async function measureLoad (scenario, run, options, multiplier) {
-  const { server, port } = await boot(scenario, run)
+  const { server, port, probePort } = await boot(scenario, run)
   try {
     const capacity = (await capacityNow(port, options)).rps
-    const poller = pollLiveness({ host: HOST, port, path: LIVE_ROUTE, everyMs: options.livenessEveryMs, timeoutMs: options.livenessTimeoutMs })
+    // On the probe listener when the suite runs with `--health '{"port":0}'`, else on the app's port.
+    const poller = pollLiveness({ host: HOST, port: probePort, path: LIVE_ROUTE, everyMs: options.livenessEveryMs, timeoutMs: options.livenessTimeoutMs })
     const result = await open(port, capacity * multiplier, options.seconds, options)
-    const liveness = await poller.stop()
+    const liveness = { ...await poller.stop(), ownPort: probePort !== port }
     return { multiplier, capacity, ...summarizeLoad(result), liveness }
   } finally {
     await server.kill()

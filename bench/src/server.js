@@ -44,4 +44,5 @@ process.on('message', (message) => {
 // The harness is gone (killed, crashed): do not outlive it.
 process.on('disconnect', () => process.exit(0))
 
-report({ type: 'ready', port: handle.port, node: process.version, pid: process.pid })
+// `probePort`: where the scenario's health probes answer when not on `port` (health's own listener).
+report({ type: 'ready', port: handle.port, probePort: handle.probePort ?? handle.port, node: process.version, pid: process.pid })

@@ -10,8 +10,10 @@ export default async function start ({ port }) {
   await app.register(production, {
     security: { rateLimit: { ...RATE_LIMIT } },
     metrics: { token: 'bench-token' },
-    // `--health '{"maxEventLoopDelay":200}'` tries other load-shedding settings (overload scenario).
+    // `--health '{"maxEventLoopDelay":200}'` tries other load-shedding settings (overload scenario);
+    // `--health '{"port":0}'` serves the probes on a listener of their own, reported as `probePort`.
     ...(process.env.BENCH_HEALTH_OPTIONS ? { health: JSON.parse(process.env.BENCH_HEALTH_OPTIONS) } : {})
   })
-  return listenFastify(app, port)
+  const handle = await listenFastify(app, port)
+  return { ...handle, probePort: app.health.address?.port }
 }

@@ -12,6 +12,8 @@ export interface HealthDecorator {
   drain: () => void
   /** `false` holds readiness at 503 (logging `reason`) until `setReady(true)`; ignored once draining. */
   setReady: (ready: boolean, reason?: string) => void
+  /** Where the probe listener is bound (with `port`: from `onReady` until `onClose`); `null` otherwise. */
+  readonly address: { address: string, port: number } | null
   /** Adds a dependency check; throws `FP_ERR_HEALTH_CHECK` for a bad or duplicate name or options. */
   addCheck: (name: string, check: HealthCheckFunction, options?: HealthCheckOptions) => void
 }

@@ -9,5 +9,10 @@ export const codes = {
     'Invalid health check %s: %s',
     500,
     TypeError
+  ),
+  FP_ERR_HEALTH_LISTEN: createFastifyError(
+    'FP_ERR_HEALTH_LISTEN',
+    'The health probe listener cannot listen on %s: %s',
+    500
   )
 } as const

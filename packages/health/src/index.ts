@@ -1,10 +1,12 @@
 import fp from 'fastify-plugin'
+import type { Server } from 'node:http'
 import type { FastifyPluginAsync } from 'fastify'
-import { find, HealthCap, lifecycle, MetricsCap, problems, processMonitor, provide } from '@fastify-production/core'
+import { closeListener, find, HealthCap, lifecycle, listen, MetricsCap, problems, processMonitor, provide } from '@fastify-production/core'
 import { resolveCheck, resolveOptions, type HealthOptions } from './options.js'
 import { CheckRunner } from './checks.js'
 import { Readiness } from './readiness.js'
-import { registerProbes } from './probes.js'
+import { addProbeRoutes, buildProbes } from './probes.js'
+import { createProbeServer } from './probe-listener.js'
 import { PressureMonitor, readingOf } from './pressure.js'
 import { SHED_COUNTER, Shedder } from './shedding.js'
 import { underPressureRegistered } from './under-pressure.js'
@@ -16,7 +18,8 @@ const healthPlugin: FastifyPluginAsync<HealthOptions> = async function health (f
   const app = lifecycle(fastify)
   const runner = new CheckRunner(opts.checks, opts.cacheMs, fastify.log)
   const readiness = new Readiness(app, runner, fastify.log)
-  const shedder = new Shedder({ problems: problems(fastify), retryAfter: opts.retryAfter, maxQueueDelay: opts.maxQueueDelay, log: fastify.log })
+  const writer = problems(fastify)
+  const shedder = new Shedder({ problems: writer, retryAfter: opts.retryAfter, maxQueueDelay: opts.maxQueueDelay, log: fastify.log })
 
   // Next to the app's own @fastify/under-pressure, shedding twice would answer 503 for either's
   // limits with two bodies: it sheds, we measure, unless `loadShedding: true` was asked for.
@@ -31,9 +34,13 @@ const healthPlugin: FastifyPluginAsync<HealthOptions> = async function health (f
   })
   const unsubscribe = processMonitor().subscribe(opts.sampleInterval, (sample) => { monitor.sample(readingOf(sample)) })
 
+  let server: Server | undefined
+  let address: HealthDecorator['address'] = null
+
   const decorator: HealthDecorator = {
     get state () { return app.state },
     get pressure () { return monitor.state },
+    get address () { return address },
     drain () { app.drain() },
     setReady (ready, reason) { readiness.setReady(ready, reason) },
     addCheck (name, check, checkOptions) {
@@ -47,7 +54,27 @@ const healthPlugin: FastifyPluginAsync<HealthOptions> = async function health (f
   provide(fastify, HealthCap, { addCheck: decorator.addCheck }, '@fastify-production/health')
 
   if (shedding) fastify.addHook('onRequest', shedder.hook)
-  registerProbes(fastify, { prefix: opts.prefix, detailToken: opts.detailToken, readiness })
+  // With `port`, the probes live only on their own listener, as metrics' endpoint does: one answer
+  // per probe, and the app's port carries no route the platform calls. That listener starts at
+  // onReady, before listen() binds the app's port: its startup and readiness wait for that.
+  let bound = opts.port === undefined
+  function appBound (): boolean {
+    if (!bound) bound = fastify.server.listening
+    return bound
+  }
+  const probes = buildProbes({ detailToken: opts.detailToken, readiness, appBound })
+  if (opts.port === undefined) addProbeRoutes(fastify, opts.prefix, probes)
+
+  async function startProbeListener (port: number): Promise<void> {
+    server = createProbeServer(opts.prefix, probes, writer, fastify.log)
+    try {
+      const info = await listen(server, port, opts.host)
+      address = { address: info.address, port: info.port }
+    } catch (err) {
+      throw new codes.FP_ERR_HEALTH_LISTEN(`${opts.host}:${port}`, (err as Error).message, { cause: err })
+    }
+    fastify.log.info({ address }, 'health probe listener started')
+  }
 
   fastify.addHook('onReady', async function healthReady () {
     // Again here: under-pressure may have been registered after us.
@@ -61,13 +88,19 @@ const healthPlugin: FastifyPluginAsync<HealthOptions> = async function health (f
         : 'health: @fastify/under-pressure is registered; it sheds load, health only measures (pass loadShedding: true to shed here too)')
     }
     if (shedding) shedder.counter = find(fastify, MetricsCap)?.counter(SHED_COUNTER)
+    // Before the first readiness run, which may take a check timeout: the kubelet meanwhile reads
+    // 503 `starting` rather than a refused connection.
+    if (opts.port !== undefined) await startProbeListener(opts.port)
     await readiness.boot()
   })
-  fastify.addHook('onClose', function healthClosed (_instance, done) {
+  fastify.addHook('onClose', async function healthClosed () {
     unsubscribe()
     runner.close()
     readiness.close()
-    done()
+    if (server !== undefined) {
+      await closeListener(server)
+      address = null
+    }
   })
 }
 

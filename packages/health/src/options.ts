@@ -25,6 +25,17 @@ export interface HealthOptions {
   checks?: Record<string, HealthCheckDefinition>
   /** How long one run's results are reused, in ms; 0 turns the cache off (concurrent probes still share one run). @default 1000 */
   cacheMs?: number
+  /**
+   * Serve the probes on a listener of their own on this port (0: any free port; `fastify.health.address`
+   * tells which) instead of the app's: under a flood of connections to the app's port, a probe's new
+   * connection does not wait in the app's accept queue. @default undefined (the probes are routes of the app)
+   */
+  port?: number
+  /**
+   * Address the probe listener binds to, with `port`. In Kubernetes use '0.0.0.0' (or the pod IP): the
+   * kubelet probes the pod IP, never loopback. @default '127.0.0.1'
+   */
+  host?: string
   /** A secret that, sent as `Authorization: Bearer <detailToken>`, adds each failing check's error class and message to probe bodies. @default undefined (never) */
   detailToken?: string
   /**
@@ -71,6 +82,9 @@ export interface PressureLimits {
 
 export interface ResolvedHealthOptions extends PressureLimits {
   prefix: string
+  /** The probe listener's port; undefined: the probes are routes of the app. */
+  port: number | undefined
+  host: string
   checks: Map<string, ResolvedCheck>
   cacheMs: number
   detailToken: string | undefined
@@ -100,6 +114,8 @@ const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
 
 const OptionsSchema = Type.Object({
   prefix: Type.Optional(Type.String({ pattern: '^(/[A-Za-z0-9_.~-]+)*$' })),
+  port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+  host: Type.Optional(Type.String({ minLength: 1 })),
   checks: Type.Optional(Type.Record(Type.String(), CheckDefinitionSchema)),
   cacheMs: Type.Optional(Milliseconds),
   detailToken: Type.Optional(Type.String({ minLength: 16 })),
@@ -114,7 +130,7 @@ const OptionsSchema = Type.Object({
   warnEventLoopDelay: Type.Optional(Milliseconds)
 }, { additionalProperties: false })
 
-const ACCEPTED = 'prefix (path like /health or \'\'), checks ({ [name matching ' + CHECK_NAME.source + ']: { check: function, timeout?: integer ms >= 1, critical?: boolean } }), ' +
+const ACCEPTED = 'prefix (path like /health or \'\'), port (integer 0-65535), host (address to bind, with port), checks ({ [name matching ' + CHECK_NAME.source + ']: { check: function, timeout?: integer ms >= 1, critical?: boolean } }), ' +
   'cacheMs (integer ms >= 0), detailToken (string of 16+ characters), loadShedding (boolean), sampleInterval (integer ms >= 10), ' +
   'maxEventLoopDelay (integer ms >= 0), maxQueueDelay (integer ms >= 0), maxHeapUsedBytes (integer >= 0), maxRssBytes (integer >= 0), ' +
   'maxEventLoopUtilization (number 0..1), retryAfter (integer seconds 1..86400), warnEventLoopDelay (integer ms >= 0)'
@@ -148,6 +164,9 @@ export function resolveOptions (options: unknown): ResolvedHealthOptions {
   const bad = firstViolation(OptionsSchema, options)
   if (bad !== undefined) throw new codes.FP_ERR_HEALTH_OPTIONS(bad[0], `${bad[1]}; accepted: ${ACCEPTED}`)
   const opts = options as HealthOptions
+  if (opts.host !== undefined && opts.port === undefined) {
+    throw new codes.FP_ERR_HEALTH_OPTIONS('host', `is the probe listener's address and needs \`port\`; accepted: ${ACCEPTED}`)
+  }
   const checks = new Map<string, ResolvedCheck>()
   for (const [name, definition] of Object.entries(opts.checks ?? {})) {
     if (!CHECK_NAME.test(name)) throw new codes.FP_ERR_HEALTH_OPTIONS(`checks.${name}`, `a check name must match ${CHECK_NAME.source}`)
@@ -156,6 +175,8 @@ export function resolveOptions (options: unknown): ResolvedHealthOptions {
   const limits = defaultLimits()
   return {
     prefix: opts.prefix ?? '/health',
+    port: opts.port,
+    host: opts.host ?? '127.0.0.1',
     checks,
     cacheMs: opts.cacheMs ?? 1000,
     detailToken: opts.detailToken,

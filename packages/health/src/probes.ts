@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { bearerCheck, operationalRouteConfig } from '@fastify-production/core'
 import type { CheckRun } from './checks.js'
@@ -30,18 +30,36 @@ const PROBE_CONFIG = operationalRouteConfig()
 
 const schema = { response: { 200: HealthResponse, 503: HealthResponse } }
 
-export interface ProbeOptions {
-  prefix: string
-  detailToken: string | undefined
-  readiness: Readiness
+/** What a probe answers, wherever it is served: the app's routes or the probe listener. */
+export interface ProbeAnswer {
+  statusCode: 200 | 503
+  body: HealthResponse
 }
 
-export function registerProbes (fastify: FastifyInstance, { prefix, detailToken, readiness }: ProbeOptions): void {
-  // Without a token nobody gets detail (core's check would let everyone through).
-  const hasToken = detailToken === undefined ? () => false : bearerCheck(detailToken)
-  const detailed = (request: FastifyRequest): boolean => hasToken(request.headers.authorization)
+/** A probe, given the request's `Authorization` header (the detail token). */
+export type Probe = (authorization: string | undefined) => ProbeAnswer | Promise<ProbeAnswer>
 
-  function body (status: ProbeStatus, run: CheckRun | undefined, detail: boolean): HealthResponse {
+export const PROBE_NAMES = ['live', 'ready', 'startup'] as const
+export type ProbeName = typeof PROBE_NAMES[number]
+export type Probes = Readonly<Record<ProbeName, Probe>>
+
+export interface ProbeOptions {
+  detailToken: string | undefined
+  readiness: Readiness
+  /**
+   * Whether the app's own port has been bound. The app's routes are reached through it, so there it
+   * is always true; for the probe listener, which starts at onReady, startup and readiness stay
+   * `starting` from `ready()` until `listen()` has bound the app's port.
+   */
+  appBound: () => boolean
+}
+
+/** The three probes' logic, shared by the app's routes and the probe listener. */
+export function buildProbes ({ detailToken, readiness, appBound }: ProbeOptions): Probes {
+  // Without a token nobody gets detail (core's check would let everyone through).
+  const detailed = detailToken === undefined ? () => false : bearerCheck(detailToken)
+
+  function answer (status: ProbeStatus, run: CheckRun | undefined, detail: boolean): ProbeAnswer {
     const checks: Record<string, HealthCheckResult> = {}
     if (run !== undefined) {
       for (const [name, outcome] of run.results) {
@@ -50,31 +68,35 @@ export function registerProbes (fastify: FastifyInstance, { prefix, detailToken,
           : { status: outcome.status, durationMs: outcome.durationMs }
       }
     }
-    return { status, checks }
+    return { statusCode: status === 'ok' || status === 'degraded' ? 200 : 503, body: { status, checks } }
   }
 
-  function answer (reply: FastifyReply, status: ProbeStatus, payload: HealthResponse): HealthResponse {
-    reply.code(status === 'ok' || status === 'degraded' ? 200 : 503).header('cache-control', 'no-store')
-    return payload
+  const live: ProbeAnswer = Object.freeze({ statusCode: 200, body: Object.freeze({ status: 'ok', checks: Object.freeze({}) }) })
+
+  return {
+    live: () => live,
+    async ready (authorization) {
+      if (readiness.state !== 'starting' && readiness.state !== 'ready') return answer(readiness.state, undefined, false)
+      const { run, status } = await readiness.evaluate()
+      return answer(appBound() ? status : 'starting', run, detailed(authorization))
+    },
+    async startup (authorization) {
+      if (readiness.started && appBound()) return live
+      if (readiness.state !== 'starting' && readiness.state !== 'ready') return answer(readiness.state, undefined, false)
+      const { run } = await readiness.evaluate()
+      return answer(readiness.started && appBound() ? 'ok' : 'starting', run, detailed(authorization))
+    }
   }
+}
 
-  const live: HealthResponse = { status: 'ok', checks: {} }
-
-  fastify.get(`${prefix}/live`, { config: PROBE_CONFIG, schema }, async (_request, reply) => {
-    return answer(reply, 'ok', live)
-  })
-
-  fastify.get(`${prefix}/ready`, { config: PROBE_CONFIG, schema }, async (request, reply) => {
-    if (readiness.state !== 'starting' && readiness.state !== 'ready') return answer(reply, readiness.state, body(readiness.state, undefined, false))
-    const { run, status } = await readiness.evaluate()
-    return answer(reply, status, body(status, run, detailed(request)))
-  })
-
-  fastify.get(`${prefix}/startup`, { config: PROBE_CONFIG, schema }, async (request, reply) => {
-    if (readiness.started) return answer(reply, 'ok', live)
-    if (readiness.state !== 'starting' && readiness.state !== 'ready') return answer(reply, readiness.state, body(readiness.state, undefined, false))
-    const { run } = await readiness.evaluate()
-    const status: ProbeStatus = readiness.started ? 'ok' : 'starting'
-    return answer(reply, status, body(status, run, detailed(request)))
-  })
+/** `GET {prefix}/live`, `/ready`, `/startup` as routes of the app. */
+export function addProbeRoutes (fastify: FastifyInstance, prefix: string, probes: Probes): void {
+  for (const name of PROBE_NAMES) {
+    const probe = probes[name]
+    fastify.get(`${prefix}/${name}`, { config: PROBE_CONFIG, schema }, async function probeRoute (request, reply) {
+      const { statusCode, body } = await probe(request.headers.authorization)
+      reply.code(statusCode).header('cache-control', 'no-store')
+      return body
+    })
+  }
 }

@@ -18,6 +18,13 @@ const bad: Array<[string, unknown, RegExp]> = [
   ['a negative maxQueueDelay', { maxQueueDelay: -1 }, /maxQueueDelay/],
   ['a fractional maxQueueDelay', { maxQueueDelay: 2.5 }, /maxQueueDelay/],
   ['a fractional retryAfter', { retryAfter: 1.5 }, /retryAfter/],
+  ['a negative port', { port: -1 }, /port/],
+  ['a port above 65535', { port: 65536 }, /port/],
+  ['a fractional port', { port: 80.5 }, /port/],
+  ['a port as a string', { port: '9001' }, /port/],
+  ['an empty host', { port: 0, host: '' }, /host/],
+  ['a host that is not a string', { port: 0, host: 9001 }, /host/],
+  ['a host without a port', { host: '0.0.0.0' }, /host: is the probe listener's address and needs `port`/],
   ['a loadShedding that is not a boolean', { loadShedding: 'yes' }, /loadShedding/],
   ['an unknown option', { typo: true }, /typo: is not a known option/],
   ['options that are not an object', 'yes', /\(root\)/]

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Registry } from 'prom-client'
 import { bearerCheck, operationalRouteConfig, PROBLEM_CONTENT_TYPE, type Problem, type ProblemWriter } from '@fastify-production/core'
@@ -101,16 +100,6 @@ export function createEndpointServer (path: string, endpoints: Endpoints, log: F
     handle(req, url, requestId).then((response) => { send(res, response) }, (err: unknown) => {
       log.error({ err, requestId }, 'metrics endpoint failed')
       send(res, endpoints.problem({ status: 500, code: 'INTERNAL_SERVER_ERROR', detail: 'An unexpected error occurred.' }, url, requestId))
-    })
-  })
-}
-
-export function listen (server: Server, port: number, host: string): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, host, () => {
-      server.off('error', reject)
-      resolve(server.address() as AddressInfo)
     })
   })
 }

@@ -8,9 +8,9 @@ import { installHttpMetrics } from './http-metrics.js'
 import { collectProcessMetrics } from './process-metrics.js'
 import { metricDeclarer, type FastifyMetrics } from './custom-metrics.js'
 import { HeapSnapshots } from './heap-snapshot.js'
-import { lifecycle, MetricsCap, problems, provide, type CounterLike, type MetricsCapability } from '@fastify-production/core'
+import { closeListener, lifecycle, listen, MetricsCap, problems, provide, type CounterLike, type MetricsCapability } from '@fastify-production/core'
 import { declareAggregation, renderAggregate, type Aggregation, type WorkerMetrics } from './aggregation.js'
-import { addRoutes, buildEndpoints, createEndpointServer, HEAP_SNAPSHOT_PATH, listen } from './endpoint.js'
+import { addRoutes, buildEndpoints, createEndpointServer, HEAP_SNAPSHOT_PATH } from './endpoint.js'
 import { assertNoOtherMetrics } from './coexistence.js'
 import { lifecycleStateGauge } from './lifecycle-state.js'
 import { codes } from './errors.js'
@@ -146,8 +146,7 @@ const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async function metrics
     stopLifecycleGauge()
     stopProcessMetrics?.()
     if (server !== undefined) {
-      const closing = server
-      await new Promise<void>((resolve) => { closing.close(() => resolve()); closing.closeAllConnections() })
+      await closeListener(server)
       address = null
     }
     await snapshots?.idle()

@@ -9,6 +9,8 @@ without, it checks this process's environment and the project in the current fol
   --url URL              probe the service at URL (only that host is contacted)
   --post PATH            a POST route that parses JSON, for the malformed-body check
   --health-prefix PATH   health probe prefix (default /health)
+  --health-url URL       health's probe listener, when its port option serves the probes
+                         apart from the service (e.g. http://127.0.0.1:9001)
   --metrics-path PATH    metrics endpoint (default /metrics)
   --timeout MS           bound of every probe (default 3000)
   --shutdown-seconds N   shutdown delay + timeout the manifests must fit (default 30)
@@ -26,6 +28,7 @@ export async function main (argv: string[], write: (text: string) => void = (t) 
         url: { type: 'string' },
         post: { type: 'string' },
         'health-prefix': { type: 'string', default: '/health' },
+        'health-url': { type: 'string' },
         'metrics-path': { type: 'string', default: '/metrics' },
         timeout: { type: 'string', default: '3000' },
         'shutdown-seconds': { type: 'string', default: '30' },
@@ -53,6 +56,7 @@ export async function main (argv: string[], write: (text: string) => void = (t) 
     url: values.url,
     postPath: values.post,
     healthPrefix: values['health-prefix'],
+    healthUrl: values['health-url'],
     metricsPath: values['metrics-path'],
     timeout: numbers.timeout,
     shutdownSeconds: numbers.shutdownSeconds,

@@ -20,7 +20,7 @@ export interface ProductionOptions {
   logging?: LoggingOptions | false
   /** @fastify-production/metrics options; in production give `token` or `port`. @default {} */
   metrics?: MetricsOptions | false
-  /** @fastify-production/health options (`checks`, load shedding limits). @default {} */
+  /** @fastify-production/health options (`checks`, load shedding limits, `port` for probes on a listener of their own). @default {} */
   health?: HealthOptions | false
   /** @fastify-production/dependencies: `{ [name]: pgDependency(pool) | httpDependency({ url }) | { connect, check, close, critical, timeout } }`. @default {} (none) */
   dependencies?: DependenciesOptions | false

@@ -9,6 +9,8 @@ export interface HttpCheckOptions {
   timeout: number
   /** Health probe prefix. */
   healthPrefix: string
+  /** Base URL of health's probe listener (its `port` option); undefined: the probes are routes of the service. */
+  healthUrl: string | undefined
   /** Path of the metrics endpoint. */
   metricsPath: string
   /** A POST route that parses JSON, for the malformed-body check; undefined skips it. */
@@ -27,11 +29,12 @@ const SECURITY_HEADERS = ['content-security-policy', 'x-content-type-options', '
 
 export async function httpChecks (options: HttpCheckOptions): Promise<CheckResult[]> {
   const base = new URL(options.url)
+  const probes = options.healthUrl === undefined ? base : new URL(options.healthUrl)
   const marker = randomBytes(6).toString('hex')
 
-  async function call (path: string, init: RequestInit = {}): Promise<Seen> {
+  async function call (path: string, init: RequestInit = {}, at = base): Promise<Seen> {
     try {
-      const res = await fetch(new URL(path, base), { ...init, redirect: 'manual', signal: AbortSignal.timeout(options.timeout) })
+      const res = await fetch(new URL(path, at), { ...init, redirect: 'manual', signal: AbortSignal.timeout(options.timeout) })
       return { status: res.status, headers: res.headers, body: await res.text(), error: '' }
     } catch (err) {
       return { status: 0, headers: new Headers(), body: '', error: (err as Error).message }
@@ -39,15 +42,16 @@ export async function httpChecks (options: HttpCheckOptions): Promise<CheckResul
   }
   const out: CheckResult[] = []
 
-  const live = await call(`${options.healthPrefix}/live`)
+  const live = await call(`${options.healthPrefix}/live`, {}, probes)
   if (live.status === 0) {
-    out.push(result('process', 'http.reachable', 'service answers', 'fail', `no answer from ${base.origin}: ${live.error}`, 'start the service, or pass the right --url'))
+    out.push(result('process', 'http.reachable', 'service answers', 'fail', `no answer from ${probes.origin}: ${live.error}`,
+      probes === base ? 'start the service, or pass the right --url' : 'start the service, or pass the right --health-url (health\'s probe listener)'))
     return out
   }
   out.push(result('monitoring', 'http.liveness', 'liveness probe answers 200', live.status === 200 ? 'pass' : 'fail',
-    `GET ${options.healthPrefix}/live → ${live.status}`, 'register @fastify-production/health (or fastify-production)'))
+    `GET ${options.healthPrefix}/live → ${live.status}`, `register @fastify-production/health (or fastify-production)${probes === base ? '; if its probes are on a port of their own, pass --health-url' : ''}`))
 
-  const ready = await call(`${options.healthPrefix}/ready`)
+  const ready = await call(`${options.healthPrefix}/ready`, {}, probes)
   out.push(result('monitoring', 'http.readiness', 'readiness probe answers', ready.status === 200 ? 'pass' : ready.status === 503 ? 'warn' : 'fail',
     `GET ${options.healthPrefix}/ready → ${ready.status}${ready.status === 503 ? ' (not ready now: a dependency check fails or the service is draining)' : ''}`,
     ready.status === 503 ? 'look at the readiness body: which check fails' : 'register @fastify-production/health'))
@@ -55,12 +59,18 @@ export async function httpChecks (options: HttpCheckOptions): Promise<CheckResul
   const missingPath = `/__fastify_production_doctor_${marker}`
   const notFound = await call(missingPath, { headers: { 'x-request-id': `doctor-${marker}`, origin: 'https://doctor-unknown-origin.invalid' } })
 
-  for (const [where, seen] of [['200', live], ['404', notFound]] as const) {
+  // On their own listener the probes pass through none of the app's hooks: their 200 says nothing of the app's headers.
+  const appAnswers = probes === base ? [['200', live], ['404', notFound]] as const : [['404', notFound]] as const
+  if (probes !== base) {
+    out.push(result('security', 'http.headers-on-200', 'security headers on a 200', 'skip',
+      `the probes answer on --health-url ${probes.origin}, a listener without the app's hooks; no 200 of the app to look at`))
+  }
+  for (const [where, seen] of appAnswers) {
     const missing = SECURITY_HEADERS.filter((h) => !seen.headers.has(h))
     out.push(result('security', `http.headers-on-${where}`, `security headers on a ${where}`, missing.length === 0 ? 'pass' : 'fail',
       missing.length === 0 ? 'all present' : `missing: ${missing.join(', ')}`, 'register @fastify-production/security'))
   }
-  const powered = [live, notFound].some((s) => s.headers.has('x-powered-by'))
+  const powered = appAnswers.some(([, s]) => s.headers.has('x-powered-by'))
   out.push(result('security', 'http.no-powered-by', 'no X-Powered-By', powered ? 'fail' : 'pass', powered ? 'X-Powered-By is sent' : 'not sent', 'remove the header (helmet does)'))
 
   const acao = notFound.headers.get('access-control-allow-origin')

@@ -7,6 +7,7 @@ export interface DoctorOptions {
   url: string | undefined
   postPath: string | undefined
   healthPrefix: string
+  healthUrl: string | undefined
   metricsPath: string
   timeout: number
   shutdownSeconds: number
@@ -16,7 +17,7 @@ export interface DoctorOptions {
 export async function runDoctor (o: DoctorOptions): Promise<Report & { text: string }> {
   const checks = o.url === undefined
     ? localChecks({ cwd: o.cwd, runtime: readRuntimeFacts(), openFilesLimit: readOpenFilesLimit(), threadpoolSize: process.env.UV_THREADPOOL_SIZE, shutdownSeconds: o.shutdownSeconds, healthPrefix: o.healthPrefix })
-    : await httpChecks({ url: o.url, timeout: o.timeout, healthPrefix: o.healthPrefix, metricsPath: o.metricsPath, postPath: o.postPath })
+    : await httpChecks({ url: o.url, timeout: o.timeout, healthPrefix: o.healthPrefix, healthUrl: o.healthUrl, metricsPath: o.metricsPath, postPath: o.postPath })
   const report = summarize(checks)
   return { ...report, text: formatText(report) }
 }
