@@ -56,17 +56,14 @@ export function buildOnSend (cors: ResolvedCors | undefined, stateOf: StateOf, k
   return function securityOnSend (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: Error | null, payload?: unknown) => void): void {
     // No stash when an earlier onRequest hook answered (load shedding) or there is no onRequest hook.
     const list = ((kStash === undefined ? null : (request as unknown as Stash)[kStash]) ?? stateOf(request)).headers
-    // One snapshot of what the route set, rather than a getHeader() per header (each lower-cases the
-    // name and asks the raw response too). Our names are lower case and not set by us before this.
-    const present = reply.getHeaders()
     if (list !== undefined) {
       for (let i = 0; i < list.length; i += 2) {
         const name = list[i] as string
-        if (present[name] === undefined) reply.header(name, list[i + 1])
+        if (reply.getHeader(name) === undefined) reply.header(name, list[i + 1])
       }
     }
     if (cors !== undefined) {
-      const vary = present.vary
+      const vary = reply.getHeader('vary')
       if (vary === undefined) {
         reply.header('vary', 'Origin')
       } else if (!/(?:^|,)\s*(?:origin|\*)\s*(?:,|$)/i.test(String(vary))) {
