@@ -85,14 +85,14 @@ const pct = (x) => (x === undefined ? '–' : `${(x * 100).toFixed(0)} %`)
 const ms = (x) => (x === undefined ? '–' : x < 10 ? x.toFixed(1) : Math.round(x).toLocaleString('en-US'))
 const int = (x) => (x === undefined ? '–' : Math.round(x).toLocaleString('en-US'))
 
-export function overloadMarkdown ({ options, scenarios, suite }) {
+export function overloadMarkdown ({ options, scenarios, suite, suites = [suite] }) {
   const lines = ['## Overload: a fixed offered rate of ' + options.multipliers.map((m) => `${m}×`).join(' and ') + ' each server\'s capacity', '']
   lines.push(`- Route: \`GET /work\`, about 1 ms of CPU per request (pbkdf2, ${options.workIterations} SHA-256 iterations) so that one load-generator core can offer ${Math.max(...options.multipliers)}× what one server core serves.`)
   lines.push(`- Capacity: 2xx/s with ${options.connections} connections kept busy (closed loop) for ${options.capacitySeconds} s after ${options.warmup} s of warm-up, measured again on each level's fresh server just before its load. Light-load p99: open loop at ${options.lightLoad}× capacity for ${options.capacitySeconds} s.`)
   lines.push(`- Each level: a fresh server, its capacity, then ${options.seconds} s open loop at the fixed rate (src/open-loop.js: requests are due on schedule whether or not the server keeps up, latency counted from when each was due; at most ${options.maxConnections} connections, then requests wait for one). A request not answered within ${options.timeoutMs} ms is given up, as a client or proxy would. Goodput = 2xx answered in time, per second.`)
   lines.push(`- Liveness: \`GET /health/live\` every ${options.livenessEveryMs} ms on a fresh connection (as the kubelet probes), ${options.livenessTimeoutMs} ms timeout. Bare Fastify and the stock stack get a plain route for it.`)
   if (options.health) lines.push(`- The suite ran with health options \`${JSON.stringify(options.health)}\` (not its defaults).`)
-  if (options.health?.port !== undefined) lines.push('- The suite\'s liveness was polled on its probe listener (health\'s `port`: a listening socket of its own, with its own accept queue); the other stacks\' on their app port.')
+  if (scenarios.some((s) => s.loads?.some((l) => l.liveness?.ownPort))) lines.push('- Rows whose probes have a port of their own (health\'s `port`: a listening socket with its own accept queue) were polled there; the others on the app\'s port.')
   lines.push('')
   lines.push('| scenario | light-load p99 ms | level | capacity req/s | offered req/s | goodput req/s | goodput ÷ capacity | p99 served ms | p99 ÷ light-load | 503 + Retry-After | 503 without | given up / reset | /health/live 2xx |')
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|')
@@ -119,15 +119,15 @@ export function overloadMarkdown ({ options, scenarios, suite }) {
       ].join(' | ') + ' |')
     }
   }
-  const mine = scenarios.find((s) => s.scenario === suite)
-  if (mine?.status === 'ok') {
+  for (const mine of scenarios.filter((s) => suites.includes(s.scenario) && s.status === 'ok')) {
     const checks = goalChecks(mine)
     const unfit = overloadQuality(mine)
+    const who = suites.length > 1 ? `${mine.label}: ` : ''
     if (unfit.length) {
-      lines.push('', `**Suite under overload: ❔ not judged: the machine was too busy (${unfit.join('; ')}).** What was measured:`, '')
+      lines.push('', `**Suite under overload: ${who}❔ not judged: the machine was too busy (${unfit.join('; ')}).** What was measured:`, '')
       for (const c of checks) lines.push(`- ${c.text}`)
     } else {
-      lines.push('', `**Suite under overload: ${checks.every((c) => c.ok) ? 'every goal met' : `${checks.filter((c) => !c.ok).length} of ${checks.length} goals missed`}** (one run, one machine).`, '')
+      lines.push('', `**Suite under overload: ${who}${checks.every((c) => c.ok) ? 'every goal met' : `${checks.filter((c) => !c.ok).length} of ${checks.length} goals missed`}** (one run, one machine).`, '')
       for (const c of checks) lines.push(`- ${yes(c.ok)} ${c.text}`)
     }
   }

@@ -1,4 +1,5 @@
-// The overload scenario (issue 19): bare Fastify, the stock stack and the suite, each at a fixed
+// The overload scenario (issue 19): bare Fastify, the stock stack and the suite (as is, and with its
+// probes on a port of their own), each at a fixed
 // offered rate of 2× and 4× its own measured capacity. Run by `pnpm bench --overload` (or as the last
 // part of a full `pnpm bench`); see ../README.md.
 import autocannon from 'autocannon'
@@ -8,8 +9,16 @@ import { ServerProcess } from './server-process.js'
 import { openLoop, pollLiveness } from './open-loop.js'
 import { summarizeLoad } from './overload-report.js'
 
-export const OVERLOAD_SCENARIOS = ['fastify-bare', 'fastify-stock', 'fastify-production']
 export const SUITE = 'fastify-production'
+/** The suite again with its probes on a listener of their own (health's `port`), judged by the same goals. */
+export const SUITE_PROBE_PORT = 'fastify-production-probe-port'
+export const OVERLOAD_SCENARIOS = ['fastify-bare', 'fastify-stock', SUITE, SUITE_PROBE_PORT]
+
+// Overload-only rows that run another scenario's server with other health options.
+const VARIANTS = new Map([
+  [SUITE_PROBE_PORT, { scenario: SUITE, label: 'fastify-production, probes on their own port (`health: { port }`)', health: { port: 0 } }]
+])
+const labelOf = (name) => VARIANTS.get(name)?.label ?? byName.get(name).label
 
 export function overloadOptions ({ quick, health }) {
   return {
@@ -35,10 +44,12 @@ function closedLoop (port, seconds, connections) {
   })
 }
 
-async function boot (scenario, { nodeBin, cpu, health }) {
+async function boot (name, { nodeBin, cpu, health: given }) {
+  const variant = VARIANTS.get(name)
+  const health = variant === undefined ? given : { ...given, ...variant.health }
   const env = { BENCH_OVERLOAD: '1' }
   if (health) env.BENCH_HEALTH_OPTIONS = JSON.stringify(health)
-  const server = new ServerProcess({ scenario, nodeBin, cpu, env })
+  const server = new ServerProcess({ scenario: variant?.scenario ?? name, nodeBin, cpu, env })
   const ready = await server.ready()
   if (ready.type !== 'ready') {
     await server.kill()
@@ -94,7 +105,7 @@ export async function runOverload ({ nodeBin, cpu, quick, health, only, log = co
   const options = overloadOptions({ quick, health })
   const run = { nodeBin, cpu, health }
   const chosen = OVERLOAD_SCENARIOS.filter((name) => !only?.length || only.includes(name))
-  const results = (chosen.length ? chosen : OVERLOAD_SCENARIOS).map((scenario) => ({ scenario, label: byName.get(scenario).label, status: 'ok', loads: [] }))
+  const results = (chosen.length ? chosen : OVERLOAD_SCENARIOS).map((scenario) => ({ scenario, label: labelOf(scenario), status: 'ok', loads: [] }))
   const fail = (r, err) => {
     r.status = err.skip ? 'skip' : 'error'
     r.reason = err.message
@@ -122,5 +133,5 @@ export async function runOverload ({ nodeBin, cpu, quick, health, only, log = co
       }
     }
   }
-  return { options, scenarios: results, suite: SUITE }
+  return { options, scenarios: results, suites: [SUITE, SUITE_PROBE_PORT] }
 }

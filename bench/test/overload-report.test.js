@@ -144,12 +144,19 @@ t.test('the markdown section: a table row per level, skipped and failed scenario
   const allMet = overloadMarkdown({ options, suite: 'fastify-production', scenarios: [good] }).join('\n')
   t.match(allMet, /\*\*Suite under overload: every goal met\*\*/)
   t.notMatch(allMet, /health options/)
-  t.notMatch(allMet, /probe listener/)
+  t.notMatch(allMet, /port of their own/)
 
   const onProbePort = { ...suite, loads: suite.loads.map((l) => ({ ...l, liveness: { ...l.liveness, ownPort: true } })) }
   const probes = overloadMarkdown({ options: { ...options, health: { port: 0 } }, suite: 'fastify-production', scenarios: [onProbePort] }).join('\n')
   t.match(probes, /health options `\{"port":0\}`/)
-  t.match(probes, /liveness was polled on its probe listener/)
+  t.match(probes, /Rows whose probes have a port of their own .* were polled there/)
   t.match(probes, /\/health\/live \(probe port\) at 4×: 39\/40 answered 2xx within 1000 ms/)
   t.notMatch(overloadMarkdown({ options, suite: 'fastify-production', scenarios: [bare] }).join('\n'), /Suite under overload/, 'no suite row, no goal lines')
+
+  // Both suites of a default run judged, each named.
+  const portRow = { ...onProbePort, scenario: 'fastify-production-probe-port', label: 'fastify-production, probes on their own port' }
+  const both = overloadMarkdown({ options, suites: ['fastify-production', 'fastify-production-probe-port'], scenarios: [bare, suite, portRow] }).join('\n')
+  t.match(both, /\*\*Suite under overload: fastify-production \(defaults\): 2 of 5 goals missed\*\*/)
+  t.match(both, /\*\*Suite under overload: fastify-production, probes on their own port: 2 of 5 goals missed\*\*/)
+  t.match(both, /- ✅ \/health\/live \(probe port\) at 2×/)
 })
