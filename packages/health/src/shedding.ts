@@ -8,7 +8,7 @@ export type ShedReason = PressureReason | 'queueDelay'
 
 export const SHED_COUNTER = {
   name: 'http_requests_shed_total',
-  help: 'Requests answered 503 by load shedding, by the pressure limit exceeded',
+  help: 'Requests answered 503 by load shedding, by reason: the sampled limit exceeded, or queueDelay',
   labelNames: ['reason']
 }
 

@@ -96,7 +96,7 @@ t.test('with the metrics capability, shed requests are counted by reason', async
   await app.inject('/orders')
   await app.inject('/orders')
   await app.inject('/metrics')
-  t.same(declared, [{ name: 'http_requests_shed_total', help: 'Requests answered 503 by load shedding, by the pressure limit exceeded', labelNames: ['reason'] }])
+  t.same(declared, [{ name: 'http_requests_shed_total', help: 'Requests answered 503 by load shedding, by reason: the sampled limit exceeded, or queueDelay', labelNames: ['reason'] }])
   t.same(counted, [{ reason: 'heapUsedBytes' }, { reason: 'heapUsedBytes' }])
 })
 
