@@ -1,28 +1,15 @@
 import t, { type Test } from 'tap'
-import { request as httpRequest } from 'node:http'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { logCapture, type LogLine } from '@fastify-production/test-support'
+import { httpGet, logCapture, type Answer, type LogLine } from '@fastify-production/test-support'
 import errors, { PROBLEM_CONTENT_TYPE } from '../src/index.js'
 
 // What a hook of the app may throw: internals the client must never see.
 const HOOK_FAILURE = 'onSend failed: password=hunter2 host 10.4.4.4'
 const SECRET = /password|hunter2|10\.4\.4\.4/
 
-interface Answer { status: number, headers: Record<string, string | string[] | undefined>, body: string }
-
 /** A real HTTP request to a listening app: what a client sees, with none of inject's shortcuts. */
 async function get (app: FastifyInstance, path: string): Promise<Answer> {
-  const { port } = app.server.address() as { port: number }
-  return await new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => { body += chunk })
-      res.on('end', () => { resolve({ status: res.statusCode as number, headers: res.headers, body }) })
-    })
-    req.on('error', reject)
-    req.end()
-  })
+  return await httpGet((app.server.address() as { port: number }).port, path)
 }
 
 async function listening (t: Test, setup: (app: FastifyInstance) => void | Promise<void>): Promise<{ app: FastifyInstance, lines: LogLine[] }> {
