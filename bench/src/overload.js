@@ -1,10 +1,10 @@
-// The overload scenario (issue 19): bare Fastify, the stock stack and the suite (as is, and with its
-// probes on a port of their own), each at a fixed
+// The overload scenario (issue 19): bare Fastify, the stock stack and the suite (as is, with its
+// probes on a port of their own, and in one node:cluster worker), each at a fixed
 // offered rate of 2× and 4× its own measured capacity. Run by `pnpm bench --overload` (or as the last
 // part of a full `pnpm bench`); see ../README.md.
 import autocannon from 'autocannon'
 import { BODY, HOST, LIVE_ROUTE, WORK_ITERATIONS, WORK_ROUTE } from './common.js'
-import { byName } from './scenarios.js'
+import { bootable } from './scenarios.js'
 import { ServerProcess } from './server-process.js'
 import { openLoop, pollLiveness } from './open-loop.js'
 import { summarizeLoad } from './overload-report.js'
@@ -12,13 +12,16 @@ import { summarizeLoad } from './overload-report.js'
 export const SUITE = 'fastify-production'
 /** The suite again with its probes on a listener of their own (health's `port`), judged by the same goals. */
 export const SUITE_PROBE_PORT = 'fastify-production-probe-port'
-export const OVERLOAD_SCENARIOS = ['fastify-bare', 'fastify-stock', SUITE, SUITE_PROBE_PORT]
+/** The suite's app in one node:cluster worker (its primary accepts the connections), probes on their own port. */
+export const SUITE_CLUSTER = 'fastify-production-cluster'
+export const OVERLOAD_SCENARIOS = ['fastify-bare', 'fastify-stock', SUITE, SUITE_PROBE_PORT, SUITE_CLUSTER]
 
 // Overload-only rows that run another scenario's server with other health options.
 const VARIANTS = new Map([
-  [SUITE_PROBE_PORT, { scenario: SUITE, label: 'fastify-production, probes on their own port (`health: { port }`)', health: { port: 0 } }]
+  [SUITE_PROBE_PORT, { scenario: SUITE, label: 'fastify-production, probes on their own port (`health: { port }`)', health: { port: 0 } }],
+  [SUITE_CLUSTER, { scenario: SUITE_CLUSTER, health: { port: 0 } }]
 ])
-const labelOf = (name) => VARIANTS.get(name)?.label ?? byName.get(name).label
+const labelOf = (name) => VARIANTS.get(name)?.label ?? bootable.get(name).label
 
 export function overloadOptions ({ quick, health }) {
   return {
@@ -133,5 +136,5 @@ export async function runOverload ({ nodeBin, cpu, quick, health, only, log = co
       }
     }
   }
-  return { options, scenarios: results, suites: [SUITE, SUITE_PROBE_PORT] }
+  return { options, scenarios: results, suites: [SUITE, SUITE_PROBE_PORT, SUITE_CLUSTER] }
 }

@@ -32,3 +32,9 @@ export const PRODUCTION = 'fastify-production'
 export const PRODUCTION_GOAL = 0.6
 
 export const byName = new Map(scenarios.map((s) => [s.name, s]))
+
+// Scenario files only the overload run boots (src/overload.js), never a row of the throughput table.
+export const overloadOnly = [
+  { name: 'fastify-production-cluster', label: 'fastify-production in one node:cluster worker, probes on their own port', package: 'fastify-production' }
+]
+export const bootable = new Map([...scenarios, ...overloadOnly].map((s) => [s.name, s]))

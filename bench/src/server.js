@@ -1,6 +1,6 @@
 // Child entry: `node src/server.js <scenario> [port]`. Builds and listens one scenario, then answers
 // the parent over IPC. Without IPC (run by hand) it prints one line and keeps serving.
-import { byName } from './scenarios.js'
+import { bootable } from './scenarios.js'
 import { mainThreadSched } from './cpu-contention.js'
 
 const [name, portArg = process.env.PORT ?? '0'] = process.argv.slice(2)
@@ -11,7 +11,7 @@ function report (message) {
   else console.error(JSON.stringify(message))
 }
 
-if (!byName.has(name)) {
+if (!bootable.has(name)) {
   report({ type: 'error', error: `unknown scenario "${name}"` })
   process.exit(2)
 }
