@@ -56,7 +56,8 @@ export class ProblemWriter {
   /** `type` is `${typeBaseUrl}${code}` when set, else `about:blank`. */
   typeBaseUrl: string | undefined
 
-  body (request: FastifyRequest, problem: Problem): ProblemDetails {
+  /** The body for a request; only its `url` and `id` are read, so a listener without Fastify can pass its own. */
+  body (request: Pick<FastifyRequest, 'url' | 'id'>, problem: Problem): ProblemDetails {
     const body: ProblemDetails = {
       type: this.typeBaseUrl === undefined ? 'about:blank' : `${this.typeBaseUrl}${problem.code}`,
       title: STATUS_CODES[problem.status] ?? 'Error',

@@ -1,3 +1,5 @@
+import type { FastifyRequest } from 'fastify'
+
 /** A route's own rate limit, and its optional slow-down (see @fastify-production/security). */
 export interface RouteRateLimit {
   /** Requests allowed per client per window; the next ones are answered 429. */
@@ -62,6 +64,25 @@ export function productionConfig (config: unknown): ProductionRouteConfig | unde
   if (typeof config !== 'object' || config === null) return undefined
   const value = (config as { production?: unknown }).production
   return typeof value === 'object' && value !== null ? value as ProductionRouteConfig : undefined
+}
+
+/** A route's `config`, as Fastify hands it to the route's hooks. */
+export type RouteConfig = FastifyRequest['routeOptions']['config'] | undefined
+
+/**
+ * A function returning the request's route config, for the per-request path. `request.routeOptions`
+ * builds a dozen-field object on every read (and asks the router about version constraints); the
+ * config is read here from the route context Fastify keeps on the request, under a symbol found by
+ * its description on the first request (a test pins it against the installed Fastify). A request
+ * without it (another Fastify copy) goes through routeOptions.
+ */
+export function routeConfigReader (): (request: FastifyRequest) => RouteConfig {
+  let kContext: symbol | undefined
+  return function routeConfig (request) {
+    kContext ??= Object.getOwnPropertySymbols(request).find((s) => s.description === 'fastify.context')
+    const context = kContext === undefined ? undefined : (request as unknown as Record<symbol, { config?: RouteConfig } | undefined>)[kContext]
+    return context === undefined ? request.routeOptions.config : context.config
+  }
 }
 
 /** @fastify/under-pressure's per-route `pressureHandler`: returning nothing lets the request through. */

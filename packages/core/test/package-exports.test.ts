@@ -7,7 +7,7 @@ import { codes } from '../src/index.js'
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..')
 const entry = join(packageDir, 'dist', 'index.js')
-const API = ['lifecycle', 'findLifecycle', 'provide', 'find', 'defineCapability', 'problems', 'optionsError', 'processMonitor', 'bearerCheck', 'drain', 'listen', 'closeListener', 'installProcessListeners', 'productionConfig']
+const API = ['lifecycle', 'findLifecycle', 'provide', 'find', 'defineCapability', 'problems', 'optionsError', 'processMonitor', 'bearerCheck', 'drain', 'listen', 'closeListener', 'installProcessListeners', 'productionConfig', 'routeConfigReader']
 
 t.test('import() and require() of the build give the same API', async (t) => {
   const esm = await import(pathToFileURL(entry).href) as Record<string, unknown>

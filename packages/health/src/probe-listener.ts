@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type Server, type ServerResponse } from 'node:http'
-import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
+import type { FastifyBaseLogger } from 'fastify'
 import { pathOf, PROBLEM_CONTENT_TYPE, type Problem, type ProblemWriter } from '@fastify-production/core'
 import { PROBE_NAMES, type Probe, type Probes } from './probes.js'
 
@@ -24,8 +24,8 @@ export function createProbeServer (prefix: string, probes: Probes, writer: Probl
   const routes = new Map<string, Probe>(PROBE_NAMES.map((name) => [`${prefix}/${name}`, probes[name]]))
 
   function problem (res: ServerResponse, details: Problem, url: string, requestId: string): void {
-    // The app's one writer, so `errors: { typeBaseUrl }` applies here too; it reads only `url` and `id`.
-    send(res, details.status, PROBLEM_CONTENT_TYPE, JSON.stringify(writer.body({ url, id: requestId } as FastifyRequest, details)))
+    // The app's one writer, so `errors: { typeBaseUrl }` applies here too.
+    send(res, details.status, PROBLEM_CONTENT_TYPE, JSON.stringify(writer.body({ url, id: requestId }, details)))
   }
 
   return createServer(function healthProbeListener (req, res) {

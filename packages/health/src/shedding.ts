@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
-import { productionConfig, type CounterLike, type Problem, type ProblemWriter } from '@fastify-production/core'
+import { productionConfig, routeConfigReader, type CounterLike, type Problem, type ProblemWriter } from '@fastify-production/core'
 import type { PressureReason } from './pressure.js'
 
 /** Why a request was shed: a sampled pressure limit, or it waited `maxQueueDelay` behind other requests. */
@@ -62,7 +62,8 @@ export class Shedder {
     this.#log = options.log
     const maxQueueDelay = this.#maxQueueDelay = options.maxQueueDelay
     const shedder = this
-    const exempt = (request: FastifyRequest): boolean => productionConfig(request.routeOptions.config)?.loadShedding === false
+    const routeConfig = routeConfigReader()
+    const exempt = (request: FastifyRequest): boolean => productionConfig(routeConfig(request))?.loadShedding === false
 
     if (maxQueueDelay === 0) {
       this.hook = function shedOnPressure (request, reply, done) {

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
-import { productionConfig, resetByClient } from '@fastify-production/core'
+import { productionConfig, resetByClient, routeConfigReader } from '@fastify-production/core'
 import { jsonString, type DirectLine } from './direct-line.js'
 import type { TraceIds } from './trace.js'
 
@@ -44,24 +44,6 @@ export function queryRedactor (keys: ReadonlySet<string>): (url: string) => stri
     if (q === -1) return url
     if (!mayHold.test(url) && url.indexOf('%', q) === -1) return url
     return slowRedact(url, q, keys)
-  }
-}
-
-type RouteConfig = FastifyRequest['routeOptions']['config'] | undefined
-
-/**
- * A function returning the request's route config. `request.routeOptions` builds a dozen-field
- * object on every read (and asks the router about version constraints); the config is read here
- * from the route context Fastify keeps on the request, under a symbol found by its description on
- * the first request (a test pins it against the installed Fastify). A request without it (another
- * Fastify copy) goes through routeOptions.
- */
-export function routeConfigReader (): (request: FastifyRequest) => RouteConfig {
-  let kContext: symbol | undefined
-  return function routeConfig (request) {
-    kContext ??= Object.getOwnPropertySymbols(request).find((s) => s.description === 'fastify.context')
-    const context = kContext === undefined ? undefined : (request as unknown as Record<symbol, { config?: RouteConfig } | undefined>)[kContext]
-    return context === undefined ? request.routeOptions.config : context.config
   }
 }
 

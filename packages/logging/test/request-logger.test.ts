@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import Fastify, { type FastifyInstance } from 'fastify'
 import logging, { loggerOptions, requestIdOptions, type PinoOptions } from '../src/index.js'
-import { jsonMillis, routeConfigReader } from '../src/access-log.js'
+import { jsonMillis } from '../src/access-log.js'
 import { capture, type Captured } from './build-app.js'
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'
@@ -84,21 +84,6 @@ t.test('a request logger is a pino child: its own level, onChild called, a label
   t.teardown(() => quiet.close())
   quiet.get('/', async (request) => typeof request.log.info)
   t.equal((await quiet.inject({ url: '/' })).body, 'function', 'Fastify\'s disabled logger gets its own child()')
-})
-
-t.test('the route config is read off Fastify\'s route context, else through routeOptions', async (t) => {
-  const app = Fastify()
-  t.teardown(() => app.close())
-  const seen: unknown[] = []
-  const read = routeConfigReader()
-  app.get('/', { config: { production: { accessLog: false } } }, async (request) => {
-    seen.push(read(request), request.routeOptions.config)
-    return 'ok'
-  })
-  await app.inject({ url: '/' })
-  t.equal(seen[0], seen[1], 'the installed Fastify keeps it under the symbol looked for')
-  const other = { routeOptions: { config: { url: '/x' } } }
-  t.equal(routeConfigReader()(other as never), other.routeOptions.config)
 })
 
 t.test('the access line writes responseTime from whole microseconds as JSON writes the number', async (t) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify'
 import type { Registry } from 'prom-client'
 import { bearerCheck, operationalRouteConfig, PROBLEM_CONTENT_TYPE, type Problem, type ProblemWriter } from '@fastify-production/core'
 import type { HeapSnapshots } from './heap-snapshot.js'
@@ -30,8 +30,8 @@ export interface Endpoints {
 /** The endpoints' logic, shared by the app's routes and the separate listener. */
 export function buildEndpoints (options: ResolvedMetricsOptions, registry: Registry, snapshots: HeapSnapshots | undefined, writer: ProblemWriter, render: () => Promise<string>): Endpoints {
   function problem (details: Problem, url: string, requestId: string, headers = NO_HEADERS): EndpointResponse {
-    // The app's one writer, so `errors: { typeBaseUrl }` applies here too; it reads only `url` and `id`.
-    const body = JSON.stringify(writer.body({ url, id: requestId } as FastifyRequest, details))
+    // The app's one writer, so `errors: { typeBaseUrl }` applies here too.
+    const body = JSON.stringify(writer.body({ url, id: requestId }, details))
     return { status: details.status, type: PROBLEM_CONTENT_TYPE, body, headers }
   }
   return {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, RouteOptions } from 'fastify'
-import { productionConfig, resetByClient } from '@fastify-production/core'
+import { productionConfig, resetByClient, routeConfigReader } from '@fastify-production/core'
 import { RequestHistogram, RouteRecorder, UNMATCHED_ROUTE } from './request-histogram.js'
 
 /**
@@ -39,6 +39,7 @@ function delivered (res: RawResponse): boolean {
 export function installHttpMetrics (fastify: FastifyInstance, histogram: RequestHistogram): { inFlight: () => number } {
   let inFlight = 0
   const unmatched = new RouteRecorder(histogram, UNMATCHED_ROUTE)
+  const routeConfig = routeConfigReader()
 
   // Shared by every response: `this` is the response.
   function requestEnded (this: RawResponse): void {
@@ -46,7 +47,7 @@ export function installHttpMetrics (fastify: FastifyInstance, histogram: Request
     const reply = this[kReply] as FastifyReply
     this[kReply] = null
     const request = reply.request
-    const recorder = request.is404 ? unmatched : (request.routeOptions.config as { [kRecorder]?: RouteRecorder })[kRecorder]
+    const recorder = request.is404 ? unmatched : (routeConfig(request) as { [kRecorder]?: RouteRecorder })[kRecorder]
     if (recorder === undefined) return
     const status = delivered(this) && !resetByClient(request.raw) ? reply.statusCode : ABORTED_STATUS
     recorder.record(request.raw.method as string, status, (performance.now() - (this[kStart] as number)) / 1000)

@@ -29,7 +29,9 @@ const SECURITY_HEADERS = ['content-security-policy', 'x-content-type-options', '
 
 export async function httpChecks (options: HttpCheckOptions): Promise<CheckResult[]> {
   const base = new URL(options.url)
+  // Health's probe listener (its `port` option) serves the probes apart from the app.
   const probes = options.healthUrl === undefined ? base : new URL(options.healthUrl)
+  const apart = probes !== base
   const marker = randomBytes(6).toString('hex')
 
   async function call (path: string, init: RequestInit = {}, at = base): Promise<Seen> {
@@ -45,11 +47,11 @@ export async function httpChecks (options: HttpCheckOptions): Promise<CheckResul
   const live = await call(`${options.healthPrefix}/live`, {}, probes)
   if (live.status === 0) {
     out.push(result('process', 'http.reachable', 'service answers', 'fail', `no answer from ${probes.origin}: ${live.error}`,
-      probes === base ? 'start the service, or pass the right --url' : 'start the service, or pass the right --health-url (health\'s probe listener)'))
+      apart ? 'start the service, or pass the right --health-url (health\'s probe listener)' : 'start the service, or pass the right --url'))
     return out
   }
   out.push(result('monitoring', 'http.liveness', 'liveness probe answers 200', live.status === 200 ? 'pass' : 'fail',
-    `GET ${options.healthPrefix}/live → ${live.status}`, `register @fastify-production/health (or fastify-production)${probes === base ? '; if its probes are on a port of their own, pass --health-url' : ''}`))
+    `GET ${options.healthPrefix}/live → ${live.status}`, `register @fastify-production/health (or fastify-production)${apart ? '' : '; if its probes are on a port of their own, pass --health-url'}`))
 
   const ready = await call(`${options.healthPrefix}/ready`, {}, probes)
   out.push(result('monitoring', 'http.readiness', 'readiness probe answers', ready.status === 200 ? 'pass' : ready.status === 503 ? 'warn' : 'fail',
@@ -60,8 +62,8 @@ export async function httpChecks (options: HttpCheckOptions): Promise<CheckResul
   const notFound = await call(missingPath, { headers: { 'x-request-id': `doctor-${marker}`, origin: 'https://doctor-unknown-origin.invalid' } })
 
   // On their own listener the probes pass through none of the app's hooks: their 200 says nothing of the app's headers.
-  const appAnswers = probes === base ? [['200', live], ['404', notFound]] as const : [['404', notFound]] as const
-  if (probes !== base) {
+  const appAnswers = apart ? [['404', notFound]] as const : [['200', live], ['404', notFound]] as const
+  if (apart) {
     out.push(result('security', 'http.headers-on-200', 'security headers on a 200', 'skip',
       `the probes answer on --health-url ${probes.origin}, a listener without the app's hooks; no 200 of the app to look at`))
   }
