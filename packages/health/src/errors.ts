@@ -12,7 +12,7 @@ export const codes = {
   ),
   FP_ERR_HEALTH_LISTEN: createFastifyError(
     'FP_ERR_HEALTH_LISTEN',
-    'The health probe listener cannot listen on %s: %s',
+    'The health probe listener cannot listen on %s: %s. Give `port` a free port (0: any) or another `host`',
     500
   )
 } as const

@@ -15,7 +15,7 @@ t.test('a probe port already taken fails the boot with FP_ERR_HEALTH_LISTEN, the
   await app.register(health, { port })
   await t.rejects(async () => { await app.ready() }, {
     code: 'FP_ERR_HEALTH_LISTEN',
-    message: new RegExp(`^The health probe listener cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`),
+    message: new RegExp(`^The health probe listener cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE.*Give \`port\` a free port`),
     cause: { code: 'EADDRINUSE' }
   })
   t.equal(app.health.address, null)

@@ -9,6 +9,11 @@ export const codes = {
     '%s is unprotected while NODE_ENV is "production": set `token` (Authorization: Bearer) or `port` (a separate listener)%s',
     500
   ),
+  FP_ERR_METRICS_LISTEN: createFastifyError(
+    'FP_ERR_METRICS_LISTEN',
+    'The metrics listener cannot listen on %s: %s. Give `port` a free port (0: any) or another `host`',
+    500
+  ),
   FP_ERR_METRICS_NAME_TAKEN: createFastifyError(
     'FP_ERR_METRICS_NAME_TAKEN',
     'Metric %s is already registered on this registry %s',

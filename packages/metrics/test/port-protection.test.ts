@@ -61,15 +61,22 @@ t.test('port and token together: the listener wants the token too', async (t) =>
   t.equal((await get(port, '/metrics', { headers: { authorization: 'Bearer tok' } })).status, 200)
 })
 
-t.test('a port already taken fails the boot', async (t) => {
+t.test('a port already taken fails the boot with FP_ERR_METRICS_LISTEN, the listen error as its cause', async (t) => {
   const blocker = createServer()
   blocker.listen(0, '127.0.0.1')
   await once(blocker, 'listening')
   t.teardown(() => blocker.close())
+  const port = (blocker.address() as { port: number }).port
   const app = Fastify()
-  t.teardown(() => app.close())
-  await app.register(metrics, { port: (blocker.address() as { port: number }).port })
-  await t.rejects(async () => { await app.ready() }, { code: 'EADDRINUSE' })
+  await app.register(metrics, { port })
+  await t.rejects(async () => { await app.ready() }, {
+    code: 'FP_ERR_METRICS_LISTEN',
+    message: new RegExp(`^The metrics listener cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE.*Give \`port\` a free port`),
+    cause: { code: 'EADDRINUSE' }
+  })
+  t.equal(app.metrics.address, null)
+  await app.close()
+  t.pass('the app still closes')
 })
 
 t.test('a failing collect answers 500 problem+json on the listener and is logged', async (t) => {
