@@ -44,7 +44,8 @@ function addOverloadRoutes (app) {
 export async function listenFastify (app, port) {
   addHelloRoute(app)
   if (process.env.BENCH_OVERLOAD === '1') addOverloadRoutes(app)
-  await app.listen({ host: HOST, port })
+  // `--backlog N` (run.js): the listen backlog, to try a shorter accept queue under overload.
+  await app.listen({ host: HOST, port, ...(process.env.BENCH_BACKLOG ? { backlog: Number(process.env.BENCH_BACKLOG) } : {}) })
   return {
     port: app.server.address().port,
     close: () => app.close()

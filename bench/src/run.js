@@ -1,5 +1,5 @@
 // `pnpm bench [--quick] [--overload | --skip-overload] [--rounds N] [--duration S] [--warmup S] [--connections C]
-//             [--scenarios a,b] [--node 24] [--health JSON] [--out name] [--list] [--from-json results/x.json]`
+//             [--scenarios a,b] [--node 24] [--health JSON] [--backlog N] [--out name] [--list] [--from-json results/x.json]`
 // See ../README.md for the method and how to read the table.
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs'
@@ -37,6 +37,7 @@ const { values: flags } = parseArgs({
     overload: { type: 'boolean', default: false },
     'skip-overload': { type: 'boolean', default: false },
     health: { type: 'string' },
+    backlog: { type: 'string' },
     list: { type: 'boolean', default: false },
     'from-json': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false }
@@ -90,6 +91,9 @@ const options = {
   overload: flags.overload || (!flags.quick && !flags['skip-overload']),
   health: flags.health === undefined ? undefined : parseJson('health', flags.health)
 }
+// The Fastify scenarios' listen `backlog` (the kernel's accept queue; Node's default 511), to try
+// how a shorter queue changes the overload rows. Their servers read it from the environment.
+if (flags.backlog !== undefined) process.env.BENCH_BACKLOG = String(positive('backlog', flags.backlog, undefined, true))
 
 function parseJson (name, text) {
   try {
