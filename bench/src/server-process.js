@@ -10,8 +10,9 @@ const STATS_TIMEOUT = 10_000
 // One scenario server as a child process: pinned with taskset when asked, stdout to /dev/null (so
 // every scenario's logs cost a real write, as in production, and go nowhere), IPC for the rest.
 export class ServerProcess {
-  constructor ({ scenario, nodeBin, cpu, env = {} }) {
-    const args = [serverPath, scenario, '0']
+  // `entry`: another checkout's bench/src/server.js (src/ab-processes.js's `scenario@DIR`).
+  constructor ({ scenario, nodeBin, cpu, env = {}, serverPath: entry = serverPath }) {
+    const args = [entry, scenario, '0']
     const [command, argv] = cpu === undefined
       ? [nodeBin, args]
       : ['taskset', ['-c', String(cpu), nodeBin, ...args]]
