@@ -14,5 +14,10 @@ export const codes = {
     'FP_ERR_CLUSTER_PROM_CLIENT',
     'metricsPort is set but prom-client cannot be loaded (%s); install prom-client or remove metricsPort',
     500
+  ),
+  FP_ERR_CLUSTER_METRICS_LISTEN: createFastifyError(
+    'FP_ERR_CLUSTER_METRICS_LISTEN',
+    'The primary\'s metrics listener cannot listen on %s: %s. Give `metricsPort` a free port (0: any) or another `metricsHost`',
+    500
   )
 } as const

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { closeListener, listen } from '@fastify-production/core'
 import { codes } from './errors.js'
 import type { Log } from './log.js'
 import type { WorkerMetrics } from './messages.js'
@@ -44,7 +44,7 @@ export function labelWorker ({ worker, metrics }: WorkerMetrics): unknown[] {
 }
 
 /** GET /metrics on the primary: every worker's registry, each metric by its aggregation rule, plus cluster metrics. */
-export async function startMetricsServer (source: MetricsSource, opts: ResolvedClusterOptions, log: Log, load: () => Promise<PromClient> = async () => await import('prom-client')): Promise<MetricsServer> {
+export async function startMetricsServer (source: MetricsSource, opts: Pick<ResolvedClusterOptions, 'metricsHost'> & { metricsPort: number }, log: Log, load: () => Promise<PromClient> = async () => await import('prom-client')): Promise<MetricsServer> {
   let prom: PromClient
   try {
     prom = await load()
@@ -70,22 +70,15 @@ export async function startMetricsServer (source: MetricsSource, opts: ResolvedC
       res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('metrics aggregation failed\n')
     })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(opts.metricsPort, opts.metricsHost, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const port = (server.address() as AddressInfo).port
+  let port: number
+  try {
+    ;({ port } = await listen(server, opts.metricsPort, opts.metricsHost))
+  } catch (err) {
+    throw new codes.FP_ERR_CLUSTER_METRICS_LISTEN(`${opts.metricsHost}:${opts.metricsPort}`, (err as Error).message, { cause: err })
+  }
   log.info({ port, host: opts.metricsHost }, `primary: aggregated metrics on http://${opts.metricsHost}:${port}/metrics`)
   return {
     port,
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => { resolve() })
-        server.closeAllConnections()
-      })
-    }
+    close: async () => { await closeListener(server) }
   }
 }

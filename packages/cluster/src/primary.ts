@@ -83,12 +83,13 @@ export class Primary {
 
   async start (): Promise<void> {
     const self = this
-    if (this.#opts.metricsPort !== undefined) {
+    const { metricsPort, metricsHost } = this.#opts
+    if (metricsPort !== undefined) {
       this.#metrics = await startMetricsServer({
         get alive () { return self.alive },
         get restarts () { return self.restarts },
         collect: async () => await this.#collectMetrics()
-      }, this.#opts, this.#log)
+      }, { metricsPort, metricsHost }, this.#log)
     }
     this.#uninstallSignals = installProcessListeners(this.#signals)
     const { workers, port, host } = this.#opts

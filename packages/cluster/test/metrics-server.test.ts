@@ -21,9 +21,12 @@ async function workerRegistry (worker: string, requests: number): Promise<Worker
   return { worker, metrics }
 }
 
+// Where startMetricsServer listens: the port given, on the option's default host.
+const listenAt = (metricsPort: number): { metricsPort: number, metricsHost: string } => ({ metricsPort, metricsHost: resolveOptions({}, {}).metricsHost })
+
 t.test('adds up every worker\'s registry by each metric\'s rule and adds the cluster metrics', async (t) => {
   const lines: string[] = []
-  const opts = resolveOptions({ metricsPort: await freePort() }, {})
+  const opts = listenAt(await freePort())
   let restarts = 2
   const source: MetricsSource = {
     alive: 2,
@@ -49,7 +52,7 @@ t.test('adds up every worker\'s registry by each metric\'s rule and adds the clu
 
 t.test('a metric the aggregator cannot handle answers 500 and logs the error', async (t) => {
   const lines: string[] = []
-  const opts = resolveOptions({ metricsPort: 0 }, {})
+  const opts = listenAt(0)
   const source: MetricsSource = { alive: 1, restarts: 0, collect: async () => [{ worker: '0', metrics: [{ name: 'x', help: 'x', type: 'gauge', values: [], aggregator: 'no-such' }] }] }
   const server = await startMetricsServer(source, opts, createLog('info', (l) => { lines.push(l) }))
   t.teardown(() => server.close())
@@ -59,16 +62,20 @@ t.test('a metric the aggregator cannot handle answers 500 and logs the error', a
 })
 
 t.test('without prom-client: FP_ERR_CLUSTER_PROM_CLIENT', async (t) => {
-  const opts = resolveOptions({ metricsPort: 0 }, {})
+  const opts = listenAt(0)
   const source: MetricsSource = { alive: 0, restarts: 0, collect: async () => [] }
   await t.rejects(startMetricsServer(source, opts, createLog('silent'), async () => { throw new Error('Cannot find package \'prom-client\'') }),
     { code: 'FP_ERR_CLUSTER_PROM_CLIENT', message: /Cannot find package 'prom-client'/ })
 })
 
-t.test('a metricsPort already taken rejects', async (t) => {
-  const opts = resolveOptions({ metricsPort: 0 }, {})
+t.test('a metricsPort already taken rejects with FP_ERR_CLUSTER_METRICS_LISTEN, the listen error as its cause', async (t) => {
+  const opts = listenAt(0)
   const source: MetricsSource = { alive: 0, restarts: 0, collect: async () => [] }
   const first = await startMetricsServer(source, opts, createLog('silent'))
   t.teardown(() => first.close())
-  await t.rejects(startMetricsServer(source, { ...opts, metricsPort: first.port }, createLog('silent')), { code: 'EADDRINUSE' })
+  await t.rejects(startMetricsServer(source, { ...opts, metricsPort: first.port }, createLog('silent')), {
+    code: 'FP_ERR_CLUSTER_METRICS_LISTEN',
+    message: new RegExp(`^The primary's metrics listener cannot listen on 127\\.0\\.0\\.1:${first.port}: .*EADDRINUSE.*Give \`metricsPort\` a free port`),
+    cause: { code: 'EADDRINUSE' }
+  })
 })
