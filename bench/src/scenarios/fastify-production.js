@@ -21,5 +21,5 @@ export default async function start ({ port }) {
   }
   await app.register(production, options)
   const handle = await listenFastify(app, port)
-  return { ...handle, probePort: app.health.address?.port }
+  return { ...handle, probePort: app.health?.address?.port }
 }
