@@ -104,9 +104,9 @@ function parseJson (name, text) {
   }
 }
 
-let order = flags.scenarios ? flags.scenarios.split(',').map((s) => s.trim()).filter(Boolean) : scenarios.map((s) => s.name)
 // `--overload` also knows its own rows (the suite with its probes on their own port, in a cluster).
 const known = options.table ? scenarios.map((s) => s.name) : OVERLOAD_SCENARIOS
+let order = flags.scenarios ? flags.scenarios.split(',').map((s) => s.trim()).filter(Boolean) : [...known]
 const unknown = order.filter((name) => !known.includes(name))
 if (unknown.length) {
   console.error(`unknown scenario(s): ${unknown.join(', ')}; known: ${known.join(', ')}`)
