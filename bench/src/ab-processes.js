@@ -34,7 +34,13 @@ if (specs.length < 2 || ![rounds, seconds, connections].every((n) => Number.isIn
   console.error('usage: node src/ab-processes.js [--rounds 30] [--seconds 1] [--connections 50] [--node 24] label=scenario[+JSON|@DIR] ... (at least two; the first is the reference)')
   process.exit(2)
 }
-const parsed = specs.map(parseSpec)
+let parsed
+try {
+  parsed = specs.map(parseSpec)
+} catch (err) {
+  console.error(err.message)
+  process.exit(2)
+}
 
 // The load generator on CPU 0, the servers on CPU 1, as src/run.js and src/ab.js do.
 const taskset = spawnSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' }).status === 0 && os.availableParallelism() >= 2
@@ -92,6 +98,10 @@ try {
   console.log(`\n${node.version}, ${perRound.length} rounds × ${servers.length} windows of ${seconds} s` +
     `${dropped.length ? ` (${dropped.length} more dropped for non-2xx answers: rounds ${dropped.join(', ')})` : ''}, ${connections} connections, GET ${ROUTE}; server CPU µs/req`)
   for (const line of compareRounds(parsed.map((s) => s.label), perRound)) console.log(line)
+} catch (err) {
+  // A scenario that does not boot, or a run with every round dropped: the message says which.
+  console.error(err.message)
+  process.exitCode = 1
 } finally {
   await Promise.all(servers.map((server) => server.kill()))
 }
