@@ -9,8 +9,6 @@
 // scenario reads them) or `scenario@DIR` (that scenario from another checkout's bench/, e.g. a
 // `git worktree` of the previous commit, built). The first spec is the reference (bare Fastify);
 // the second is what the rest are compared with as well (e.g. the suite, against the suite minus a part).
-import { spawn, spawnSync } from 'node:child_process'
-import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
@@ -18,6 +16,7 @@ import { HOST, ROUTE, BODY } from './common.js'
 import { ServerProcess } from './server-process.js'
 import { resolveNode } from './node-binary.js'
 import { compareRounds, parseSpec } from './ab-stats.js'
+import { pinLoadGenerator } from './pin.js'
 
 const argv = process.argv.slice(2)
 const flags = {}
@@ -42,13 +41,7 @@ try {
   process.exit(2)
 }
 
-// The load generator on CPU 0, the servers on CPU 1, as src/run.js and src/ab.js do.
-const taskset = spawnSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' }).status === 0 && os.availableParallelism() >= 2
-if (taskset && !process.env.BENCH_PINNED) {
-  const child = spawn('taskset', ['-c', '0', process.execPath, fileURLToPath(import.meta.url), ...argv], { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } })
-  child.on('exit', (code) => process.exit(code ?? 1))
-  await new Promise(() => {})
-}
+const taskset = await pinLoadGenerator(fileURLToPath(import.meta.url), argv)
 
 const node = resolveNode(flags.node)
 const servers = []

@@ -4,13 +4,13 @@
 // round; each window's server CPU time ÷ its responses gives µs/req. Per round: b − a (the part's cost)
 // and a2 − a (an identical route in its own context: the noise). Drift hits neighbouring windows
 // alike, so the differences hold where the absolute numbers do not.
-import { fork, spawnSync, spawn } from 'node:child_process'
-import os from 'node:os'
+import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { HOST } from './common.js'
 import { median, quantile } from './stats.js'
 import { variants } from './ab-server.js'
+import { pinLoadGenerator } from './pin.js'
 
 const argv = process.argv.slice(2)
 const name = argv.find((a) => !a.startsWith('--'))
@@ -23,13 +23,7 @@ if (!variants[name]) {
   process.exit(2)
 }
 
-// The load generator on CPU 0, the server on CPU 1, as src/run.js does.
-const taskset = spawnSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' }).status === 0 && os.availableParallelism() >= 2
-if (taskset && !process.env.BENCH_PINNED) {
-  const child = spawn('taskset', ['-c', '0', process.execPath, fileURLToPath(import.meta.url), ...argv], { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } })
-  child.on('exit', (code) => process.exit(code ?? 1))
-  await new Promise(() => {})
-}
+const taskset = await pinLoadGenerator(fileURLToPath(import.meta.url), argv)
 
 const serverPath = fileURLToPath(new URL('./ab-server.js', import.meta.url))
 const server = taskset
