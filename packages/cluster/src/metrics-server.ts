@@ -70,12 +70,7 @@ export async function startMetricsServer (source: MetricsSource, opts: Pick<Reso
       res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('metrics aggregation failed\n')
     })
   })
-  let port: number
-  try {
-    ;({ port } = await listen(server, opts.metricsPort, opts.metricsHost))
-  } catch (err) {
-    throw new codes.FP_ERR_CLUSTER_METRICS_LISTEN(`${opts.metricsHost}:${opts.metricsPort}`, (err as Error).message, { cause: err })
-  }
+  const { port } = await listen(server, opts.metricsPort, opts.metricsHost, codes.FP_ERR_CLUSTER_METRICS_LISTEN)
   log.info({ port, host: opts.metricsHost }, `primary: aggregated metrics on http://${opts.metricsHost}:${port}/metrics`)
   return {
     port,

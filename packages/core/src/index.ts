@@ -21,7 +21,7 @@ export { processMonitor, DEFAULT_SAMPLE_INTERVAL, type ProcessSample, type Proce
 export { bearerCheck } from './bearer.js'
 export { readTrustProxy, trustsEveryProxy } from './trust-proxy.js'
 export { drain } from './drain.js'
-export { listen, closeListener } from './side-listener.js'
+export { listen, closeListener, type ListenError } from './side-listener.js'
 export { installProcessListeners, isSuiteListener, type ProcessListener } from './process-listeners.js'
 export { codes } from './errors.js'
 export { productionConfig, operationalRouteConfig, routeConfigReader, type RouteConfig, type ProductionRouteConfig, type RouteRateLimit, type RouteInputGuard } from './route-config.js'

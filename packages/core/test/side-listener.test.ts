@@ -1,6 +1,9 @@
 import t from 'tap'
 import { createServer, request as httpRequest, Agent } from 'node:http'
+import createFastifyError from '@fastify/error'
 import { closeListener, listen } from '../src/index.js'
+
+const LISTEN_FAILED = createFastifyError('FP_ERR_TEST_LISTEN', 'cannot listen on %s: %s', 500)
 
 function get (port: number, agent: Agent): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -18,7 +21,7 @@ function get (port: number, agent: Agent): Promise<string> {
 t.test('listen resolves with the bound address; closeListener ends a kept-alive connection at once', async (t) => {
   const server = createServer((_req, res) => { res.end('ok') })
   t.teardown(() => closeListener(server))
-  const bound = await listen(server, 0, '127.0.0.1')
+  const bound = await listen(server, 0, '127.0.0.1', LISTEN_FAILED)
   t.equal(bound.address, '127.0.0.1')
   t.ok(bound.port > 0, 'port 0 took a free port')
   t.equal(server.listenerCount('error'), 0, 'no error listener is left behind')
@@ -37,19 +40,23 @@ t.test('closeListener ends a request in flight instead of waiting for it', async
   let arrived: () => void = () => {}
   const inHandler = new Promise<void>((resolve) => { arrived = resolve })
   const server = createServer(() => { arrived() }) // never answers
-  const { port } = await listen(server, 0, '127.0.0.1')
+  const { port } = await listen(server, 0, '127.0.0.1', LISTEN_FAILED)
   const pending = get(port, new Agent())
   await inHandler
   await closeListener(server)
   await t.rejects(pending, { code: 'ECONNRESET' }, 'the client sees its connection end')
 })
 
-t.test('listen rejects with the listen error and leaves nothing bound', async (t) => {
+t.test('listen rejects with the package\'s error naming where, the listen error as its cause, and leaves nothing bound', async (t) => {
   const taken = createServer()
-  const { port } = await listen(taken, 0, '127.0.0.1')
+  const { port } = await listen(taken, 0, '127.0.0.1', LISTEN_FAILED)
   t.teardown(() => closeListener(taken))
   const server = createServer()
-  await t.rejects(listen(server, port, '127.0.0.1'), { code: 'EADDRINUSE' })
+  await t.rejects(listen(server, port, '127.0.0.1', LISTEN_FAILED), {
+    code: 'FP_ERR_TEST_LISTEN',
+    message: new RegExp(`^cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`),
+    cause: { code: 'EADDRINUSE' }
+  })
   t.equal(server.listening, false)
   await closeListener(server)
   t.pass('closing a listener that never listened resolves')

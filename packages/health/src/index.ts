@@ -67,12 +67,8 @@ const healthPlugin: FastifyPluginAsync<HealthOptions> = async function health (f
 
   async function startProbeListener (port: number): Promise<void> {
     server = createProbeServer(opts.prefix, probes, writer, fastify.log)
-    try {
-      const info = await listen(server, port, opts.host)
-      address = { address: info.address, port: info.port }
-    } catch (err) {
-      throw new codes.FP_ERR_HEALTH_LISTEN(`${opts.host}:${port}`, (err as Error).message, { cause: err })
-    }
+    const info = await listen(server, port, opts.host, codes.FP_ERR_HEALTH_LISTEN)
+    address = { address: info.address, port: info.port }
     fastify.log.info({ address }, 'health probe listener started')
   }
 

@@ -1,6 +1,7 @@
 import t from 'tap'
 import type { FastifyBaseLogger } from 'fastify'
 import { closeListener, listen, ProblemWriter } from '@fastify-production/core'
+import { codes } from '../src/errors.js'
 import { createProbeServer } from '../src/probe-listener.js'
 import type { Probes } from '../src/probes.js'
 import { get } from './probe-client.js'
@@ -17,7 +18,7 @@ t.test('a probe that throws answers 500 problem+json without the error text, and
   const writer = new ProblemWriter()
   writer.typeBaseUrl = 'https://errors.example.com/'
   const server = createProbeServer('/health', probes, writer, log)
-  const { port } = await listen(server, 0, '127.0.0.1')
+  const { port } = await listen(server, 0, '127.0.0.1', codes.FP_ERR_HEALTH_LISTEN)
   t.teardown(() => closeListener(server))
 
   const res = await get(port, '/health/ready?x=1')

@@ -117,12 +117,7 @@ const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async function metrics
     const port = opts.port
     fastify.addHook('onReady', async function startMetricsListener () {
       server = createEndpointServer(opts.path, endpoints, fastify.log)
-      let bound
-      try {
-        bound = await listen(server, port, opts.host)
-      } catch (err) {
-        throw new codes.FP_ERR_METRICS_LISTEN(`${opts.host}:${port}`, (err as Error).message, { cause: err })
-      }
+      const bound = await listen(server, port, opts.host, codes.FP_ERR_METRICS_LISTEN)
       address = { address: bound.address, port: bound.port }
       fastify.log.info({ address }, 'metrics listener started')
     })
